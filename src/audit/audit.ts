@@ -1,0 +1,94 @@
+import type { CachedConnecteam } from '../connecteam/cached-client.js';
+import type { ConnecteamError } from '../connecteam/errors.js';
+import { type ConnecteamUser, fullName } from '../connecteam/model.js';
+import type { Log } from '../log.js';
+
+export interface PersonRef {
+  userId: number;
+  /** Undefined when Connecteam has no name for this id (or could not be asked). */
+  name: string | undefined;
+  archived: boolean;
+  /** Slack user id, when the person could be matched to someone in the workspace. */
+  slackUserId?: string;
+}
+
+export interface GroupRef {
+  /** The identifier as the asset lists it. */
+  key: string;
+  name: string | undefined;
+}
+
+export interface AssetAudit {
+  assetId: number;
+  admins: PersonRef[];
+  assignees: PersonRef[];
+  groups: GroupRef[];
+  /** When Connecteam gave us the asset, and how we got it. */
+  fetchedAt: number;
+  source: 'upstream' | 'cache' | 'stale';
+  staleBecause?: ConnecteamError;
+  /** Some names or group names could not be loaded; those are shown by id. */
+  namesIncomplete: boolean;
+}
+
+export interface AuditOptions {
+  deadline?: number;
+}
+
+/** "Who can reach asset N": the asset's access lists, with people and groups named. */
+export class AssetAuditor {
+  constructor(
+    private readonly connecteam: CachedConnecteam,
+    private readonly log: Log,
+  ) {}
+
+  async audit(assetId: number, options: AuditOptions = {}): Promise<AssetAudit> {
+    const asset = await this.connecteam.asset(assetId, options);
+    const { adminIds, assignedUserIds, smartGroups } = asset.value;
+    const [people, groups] = await Promise.all([
+      this.connecteam.people([...adminIds, ...assignedUserIds], options),
+      smartGroups.length > 0
+        ? this.groupNames(options)
+        : Promise.resolve({ names: new Map<string, string>() }),
+    ]);
+    if (people.failure) this.log.warn('names unavailable', { assetId, reason: people.failure.kind });
+    const person = (userId: number): PersonRef => toPersonRef(userId, people.byId.get(userId));
+    return {
+      assetId,
+      admins: sortPeople(adminIds.map(person)),
+      assignees: sortPeople(assignedUserIds.map(person)),
+      groups: smartGroups.map((key) => ({ key, name: groups.names.get(key) })),
+      fetchedAt: asset.fetchedAt,
+      source: asset.source,
+      ...(asset.staleBecause ? { staleBecause: asset.staleBecause } : {}),
+      namesIncomplete: people.failure !== undefined || 'failure' in groups,
+    };
+  }
+
+  /** Group names are a nicety: when they can't be had, the ids are shown as they are. */
+  private async groupNames(
+    options: AuditOptions,
+  ): Promise<{ names: Map<string, string>; failure?: unknown }> {
+    try {
+      const groups = await this.connecteam.smartGroups(options);
+      return { names: new Map(groups.value.flatMap((g) => (g.name ? [[g.id, g.name] as const] : []))) };
+    } catch (failure) {
+      this.log.warn('smart group names unavailable', { error: failure });
+      return { names: new Map(), failure };
+    }
+  }
+}
+
+function toPersonRef(userId: number, user: ConnecteamUser | null | undefined): PersonRef {
+  const name = user ? fullName(user) : '';
+  return { userId, name: name || undefined, archived: user?.archived ?? false };
+}
+
+function sortPeople(people: PersonRef[]): PersonRef[] {
+  return [...people].sort((a, b) => {
+    if (a.name && b.name) return a.name.localeCompare(b.name) || a.userId - b.userId;
+    if (a.name) return -1;
+    if (b.name) return 1;
+    return a.userId - b.userId;
+  });
+}

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+
+export type StoreTarget =
+  | { kind: 'memory' }
+  | { kind: 'file'; path: string }
+  | { kind: 'redis'; url: string };
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Config {
+  slackBotToken: string;
+  slackSigningSecret: string | undefined;
+  slackAppToken: string | undefined;
+  port: number;
+  slackApiUrl: string;
+  connecteamApiKey: string;
+  connecteamBaseUrl: string;
+  store: StoreTarget;
+  cacheTtlSeconds: number;
+  peopleCacheTtlSeconds: number;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`asset-audit cannot start; fix the environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema);
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { message: 'must be a whole number' })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, { message: `must be at least ${min}` })
+        .max(max, { message: `must be at most ${max}` }),
+    );
+
+const httpUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an http:// or https:// URL' },
+);
+
+const storeUrl = z.string().refine((value) => /^(memory:\/\/|rediss?:\/\/.+|file:.+)$/.test(value), {
+  message: 'must be memory://, redis://host:port, rediss://… or file:<path>',
+});
+
+const schema = z
+  .object({
+    SLACK_BOT_TOKEN: z.string({ message: 'is required (the bot token, xoxb-…)' }).startsWith('xoxb-', {
+      message: 'must be a bot token starting with xoxb-',
+    }),
+    SLACK_SIGNING_SECRET: optional(z.string().optional()),
+    SLACK_APP_TOKEN: optional(
+      z
+        .string()
+        .startsWith('xapp-', { message: 'must be an app-level token starting with xapp-' })
+        .optional(),
+    ),
+    PORT: optional(integer(0, 65535).optional()),
+    SLACK_API_URL: optional(httpUrl.optional()),
+    CONNECTEAM_API_KEY: z.string({ message: 'is required (Connecteam → Settings → API keys)' }),
+    CONNECTEAM_BASE_URL: optional(httpUrl.optional()),
+    STORE_URL: optional(storeUrl.optional()),
+    CACHE_TTL_SECONDS: optional(integer(1, 86_400).optional()),
+    PEOPLE_CACHE_TTL_SECONDS: optional(integer(1, 86_400).optional()),
+    LOG_LEVEL: optional(
+      z
+        .enum(['debug', 'info', 'warn', 'error'], { message: 'must be one of debug, info, warn, error' })
+        .optional(),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'is required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)',
+      });
+    }
+  });
+
+/** Reads and validates the environment; every problem is reported at once, no value is echoed. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const nonEmpty = Object.fromEntries(
+    Object.entries(env).map(([key, value]) => [
+      key,
+      value === undefined || value.trim() === '' ? undefined : value,
+    ]),
+  );
+  const parsed = schema.safeParse(nonEmpty);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const message =
+        issue.code === 'invalid_type' && nonEmpty[name] === undefined ? 'is required' : issue.message;
+      return `${name} ${message}`;
+    });
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const e = parsed.data;
+  const apiUrl = e.SLACK_API_URL ?? 'https://slack.com/api/';
+  const cacheTtl = e.CACHE_TTL_SECONDS ?? 60;
+  return {
+    slackBotToken: e.SLACK_BOT_TOKEN,
+    slackSigningSecret: e.SLACK_SIGNING_SECRET,
+    slackAppToken: e.SLACK_APP_TOKEN,
+    port: e.PORT ?? 3000,
+    slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
+    connecteamApiKey: e.CONNECTEAM_API_KEY,
+    connecteamBaseUrl: (e.CONNECTEAM_BASE_URL ?? 'https://api.connecteam.com').replace(/\/+$/, ''),
+    store: parseStore(e.STORE_URL),
+    cacheTtlSeconds: cacheTtl,
+    peopleCacheTtlSeconds: e.PEOPLE_CACHE_TTL_SECONDS ?? Math.max(cacheTtl, 900),
+    logLevel: e.LOG_LEVEL ?? 'info',
+  };
+}
+
+function parseStore(url: string | undefined): StoreTarget {
+  if (url === undefined) return { kind: 'file', path: 'data/asset-audit.sqlite' };
+  if (url === 'memory://') return { kind: 'memory' };
+  if (url.startsWith('file:')) return { kind: 'file', path: url.slice('file:'.length) };
+  return { kind: 'redis', url };
+}
+
+/** The secret values in force, so the logger can scrub them from anything it prints. */
+export function secretValues(config: Config): string[] {
+  const redisPassword = config.store.kind === 'redis' ? safePassword(config.store.url) : undefined;
+  return [
+    config.slackBotToken,
+    config.slackSigningSecret,
+    config.slackAppToken,
+    config.connecteamApiKey,
+    redisPassword,
+  ].filter((value): value is string => typeof value === 'string' && value.length >= 4);
+}
+
+function safePassword(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,100 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AssetAuditor } from './audit/audit.js';
+import { type Config, secretValues } from './config.js';
+import { ReadThroughCache } from './connecteam/cache.js';
+import { CachedConnecteam } from './connecteam/cached-client.js';
+import { ConnecteamClient } from './connecteam/client.js';
+import { ConnecteamHttp } from './connecteam/http.js';
+import { RateLimitTracker } from './connecteam/rate-limits.js';
+import { createLog, type Log } from './log.js';
+import { createSlackApp } from './slack/app.js';
+import { AuditCommand } from './slack/audit-command.js';
+import { openStores } from './store/open-stores.js';
+
+export interface RunningApp {
+  /** The HTTP port in HTTP mode (useful when PORT=0 picked one). */
+  port: number | undefined;
+  stop(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  log?: Log;
+  now?: () => number;
+}
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+/** Wires config -> stores -> Connecteam -> domain -> Slack, and starts serving. */
+export async function startApp(config: Config, options: RuntimeOptions = {}): Promise<RunningApp> {
+  const log = options.log ?? createLog({ level: config.logLevel, secrets: secretValues(config) });
+  const now = options.now ?? Date.now;
+  const stores = await openStores(config.store, log);
+  const rateLimits = new RateLimitTracker(now);
+  const http = new ConnecteamHttp({
+    baseUrl: config.connecteamBaseUrl,
+    apiKey: config.connecteamApiKey,
+    rateLimits,
+    log,
+    now,
+  });
+  const connecteam = new CachedConnecteam(
+    new ConnecteamClient(http, rateLimits),
+    new ReadThroughCache(stores.cache, { log, now }),
+    { assetMs: config.cacheTtlSeconds * 1000, peopleMs: config.peopleCacheTtlSeconds * 1000 },
+  );
+  const auditor = new AssetAuditor(connecteam, log);
+  const app = createSlackApp(config, { auditCommand: new AuditCommand({ auditor, log, now }) }, log);
+
+  const closeAll = async () => {
+    await http.close().catch(() => undefined);
+    await stores.close().catch(() => undefined);
+  };
+  try {
+    await checkSlackToken(app.client, config.slackApiUrl);
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+
+  const started = (await app.start(config.port)) as unknown;
+  const port = config.slackAppToken ? undefined : ((started as Server).address() as AddressInfo).port;
+  log.info('asset-audit is running', {
+    mode: config.slackAppToken ? 'socket' : 'http',
+    ...(port !== undefined ? { port } : {}),
+    store: config.store.kind,
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    stop: () => {
+      stopping ??= (async () => {
+        await app.stop().catch((error: unknown) => log.warn('error while stopping Slack app', { error }));
+        await closeAll();
+        log.info('asset-audit stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Fails at start, with a clear reason, rather than on the first command. */
+async function checkSlackToken(
+  client: { auth: { test: () => Promise<unknown> } },
+  apiUrl: string,
+): Promise<void> {
+  try {
+    await client.auth.test();
+  } catch (error) {
+    const code = (error as { data?: { error?: string }; code?: string }).data?.error;
+    if (code)
+      throw new StartupError(
+        `Slack refused SLACK_BOT_TOKEN (${code}); check the token in your app's settings.`,
+      );
+    throw new StartupError(
+      `Could not reach Slack at ${apiUrl} to check SLACK_BOT_TOKEN: ${(error as Error).message}`,
+    );
+  }
+}

@@ -1,0 +1,85 @@
+import {
+  AccessDeniedError,
+  AssetNotFoundError,
+  BadApiKeyError,
+  InvalidAssetIdError,
+  RateLimitedError,
+  UnavailableError,
+  UnexpectedResponseError,
+  ValidationError,
+} from '../../connecteam/errors.js';
+import { escapeMrkdwn, type Message, truncate } from './mrkdwn.js';
+
+/** A short message as a single section, with the same text as notification fallback. */
+export function textMessage(text: string): Message {
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } }] };
+}
+
+/**
+ * The one place where failures become words. Each says what happened to which asset, and
+ * whether it was the person's mistake or not.
+ */
+export function errorReply(error: unknown, assetId: number | undefined, now: number): Message {
+  const asset = assetId === undefined ? 'that asset' : `asset ${assetId}`;
+  if (error instanceof AssetNotFoundError) {
+    return textMessage(
+      `:mag: Connecteam has no asset with id *${error.assetId}*. Check the number: it is the id Connecteam shows for the form, time clock, schedule, course or document.`,
+    );
+  }
+  if (error instanceof AccessDeniedError) {
+    return textMessage(
+      `:lock: The app's Connecteam API key can't see ${asset}. Nothing you did wrong: the key's owner in Connecteam has to give it access to this asset.`,
+    );
+  }
+  if (error instanceof BadApiKeyError) {
+    return textMessage(
+      `:key: Connecteam refused the app's API key while checking ${asset} (it may have expired or been revoked). This is not your mistake: please tell whoever installed asset-audit.`,
+    );
+  }
+  if (error instanceof RateLimitedError) {
+    const seconds = Math.max(1, Math.ceil((error.retryAt - now) / 1000));
+    return textMessage(
+      `:hourglass: Connecteam is busy: the company's API request limit has been reached, so ${asset} can't be checked right now. Try again in ${seconds} s. (Not your mistake.)`,
+    );
+  }
+  if (error instanceof ValidationError) {
+    return textMessage(
+      `:warning: Connecteam refused the request for ${asset} as invalid. This is the app's problem, not yours: please tell whoever runs asset-audit.`,
+    );
+  }
+  if (error instanceof UnavailableError || error instanceof UnexpectedResponseError) {
+    return textMessage(
+      `:cloud: Connecteam didn't answer properly while checking ${asset}. Not your mistake; please try again in a minute.`,
+    );
+  }
+  if (error instanceof InvalidAssetIdError) {
+    return invalidInputReply('that is not a valid asset id', error.input);
+  }
+  return textMessage(
+    `:warning: Something went wrong on our side while checking ${asset}. Please try again; if it keeps happening, tell whoever runs asset-audit.`,
+  );
+}
+
+export function invalidInputReply(problem: string, input: string): Message {
+  const shown = escapeMrkdwn(truncate(input.replace(/`/g, "'"), 100));
+  return textMessage(
+    `I couldn't use \`${shown}\`: ${problem}.\nWrite the asset's id after the command, for example \`/asset-audit 12345\` (\`/asset-audit help\` shows everything it can do).`,
+  );
+}
+
+export function usageReply(): Message {
+  return textMessage(
+    [
+      '*asset-audit* tells you who can reach a Connecteam asset (a form, time clock, schedule, course or document).',
+      '• `/asset-audit 12345`: who administers asset 12345 and who is assigned to it',
+      '• `/asset-audit help`: this message',
+      'The asset id is the number Connecteam shows for the asset. Answers are visible only to you.',
+    ].join('\n'),
+  );
+}
+
+export function stillWorkingReply(assetId: number): Message {
+  return textMessage(
+    `:hourglass_flowing_sand: Connecteam is slow to answer about asset ${assetId}; the answer will appear here shortly.`,
+  );
+}

@@ -1,0 +1,35 @@
+import { checkAssetId, unescapeSlack } from '../audit/asset-id.js';
+
+export type ParsedCommand =
+  | { kind: 'help' }
+  | { kind: 'audit'; assetId: number }
+  | { kind: 'invalid'; problem: string; input: string };
+
+/** Reads `/asset-audit` text: `12345`, `#12345`, `asset 12345`, `asset: #12345.`, or `help`. */
+export function parseCommand(raw: string | undefined): ParsedCommand {
+  const text = unescapeSlack(raw ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (text === '' || /^(help|\?|usage)$/i.test(text)) return { kind: 'help' };
+  const id = readAssetId(text);
+  return id.ok
+    ? { kind: 'audit', assetId: id.assetId }
+    : { kind: 'invalid', problem: id.problem, input: text };
+}
+
+/** One asset id in free text as a person would type it after the command. */
+export function readAssetId(text: string): ReturnType<typeof checkAssetId> {
+  const core = text
+    .replace(/^asset\b\s*(id\b)?\s*:?\s*/i, '')
+    .replace(/^[#([{'"“]+\s*/, '')
+    .replace(/[\s.,;:!?)\]}'"”]+$/, '');
+  if (core === '') return { ok: false, problem: 'the asset id is missing' };
+  if (/^\d+$/.test(core)) return checkAssetId(core);
+  if (/^-\s*\d+$/.test(core)) return { ok: false, problem: 'asset ids are positive numbers' };
+  if (/^\d+[.,]\d+$/.test(core))
+    return { ok: false, problem: 'an asset id is a whole number, without decimals' };
+  if (/^#?\d+([\s,;]+(and\s+)?#?\d+)+$/i.test(core))
+    return { ok: false, problem: 'one asset at a time, please' };
+  if (/<[@#!]/.test(core)) return { ok: false, problem: 'that is a Slack mention or link, not an asset id' };
+  return { ok: false, problem: 'there is no asset id in it' };
+}
