@@ -60,40 +60,27 @@ const storeUrl = z.string().refine((value) => /^(memory:\/\/|rediss?:\/\/.+|file
   message: 'must be memory://, redis://host:port, rediss://… or file:<path>',
 });
 
-const schema = z
-  .object({
-    SLACK_BOT_TOKEN: z.string({ message: 'is required (the bot token, xoxb-…)' }).startsWith('xoxb-', {
-      message: 'must be a bot token starting with xoxb-',
-    }),
-    SLACK_SIGNING_SECRET: optional(z.string().optional()),
-    SLACK_APP_TOKEN: optional(
-      z
-        .string()
-        .startsWith('xapp-', { message: 'must be an app-level token starting with xapp-' })
-        .optional(),
-    ),
-    PORT: optional(integer(0, 65535).optional()),
-    SLACK_API_URL: optional(httpUrl.optional()),
-    CONNECTEAM_API_KEY: z.string({ message: 'is required (Connecteam → Settings → API keys)' }),
-    CONNECTEAM_BASE_URL: optional(httpUrl.optional()),
-    STORE_URL: optional(storeUrl.optional()),
-    CACHE_TTL_SECONDS: optional(integer(1, 86_400).optional()),
-    PEOPLE_CACHE_TTL_SECONDS: optional(integer(1, 86_400).optional()),
-    LOG_LEVEL: optional(
-      z
-        .enum(['debug', 'info', 'warn', 'error'], { message: 'must be one of debug, info, warn, error' })
-        .optional(),
-    ),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message: 'is required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)',
-      });
-    }
-  });
+const schema = z.object({
+  SLACK_BOT_TOKEN: z.string({ message: 'is required (the bot token, xoxb-…)' }).startsWith('xoxb-', {
+    message: 'must be a bot token starting with xoxb-',
+  }),
+  SLACK_SIGNING_SECRET: optional(z.string().optional()),
+  SLACK_APP_TOKEN: optional(
+    z.string().startsWith('xapp-', { message: 'must be an app-level token starting with xapp-' }).optional(),
+  ),
+  PORT: optional(integer(0, 65535).optional()),
+  SLACK_API_URL: optional(httpUrl.optional()),
+  CONNECTEAM_API_KEY: z.string({ message: 'is required (Connecteam → Settings → API keys)' }),
+  CONNECTEAM_BASE_URL: optional(httpUrl.optional()),
+  STORE_URL: optional(storeUrl.optional()),
+  CACHE_TTL_SECONDS: optional(integer(1, 86_400).optional()),
+  PEOPLE_CACHE_TTL_SECONDS: optional(integer(1, 86_400).optional()),
+  LOG_LEVEL: optional(
+    z
+      .enum(['debug', 'info', 'warn', 'error'], { message: 'must be one of debug, info, warn, error' })
+      .optional(),
+  ),
+});
 
 /** Reads and validates the environment; every problem is reported at once, no value is echoed. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -104,15 +91,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ]),
   );
   const parsed = schema.safeParse(nonEmpty);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? 'environment');
-      const message =
-        issue.code === 'invalid_type' && nonEmpty[name] === undefined ? 'is required' : issue.message;
-      return `${name} ${message}`;
-    });
-    throw new ConfigError([...new Set(problems)]);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'environment');
+        const message =
+          issue.code === 'invalid_type' && nonEmpty[name] === undefined ? 'is required' : issue.message;
+        return `${name} ${message}`;
+      });
+  // Checked apart from the schema so it is reported together with every other problem.
+  if (!nonEmpty.SLACK_APP_TOKEN && !nonEmpty.SLACK_SIGNING_SECRET) {
+    problems.push(
+      'SLACK_SIGNING_SECRET is required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)',
+    );
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError([...new Set(problems)]);
   const e = parsed.data;
   const apiUrl = e.SLACK_API_URL ?? 'https://slack.com/api/';
   const cacheTtl = e.CACHE_TTL_SECONDS ?? 60;

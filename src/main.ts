@@ -1,8 +1,9 @@
 import { ConfigError, loadConfig } from './config.js';
+import { environmentWithEnvFile } from './env-file.js';
 import { StartupError, startApp } from './runtime.js';
 
 try {
-  const config = loadConfig();
+  const config = loadConfig(environmentWithEnvFile());
   const app = await startApp(config);
   const shutdown = (signal: string) => {
     process.stderr.write(`${signal} received, stopping…\n`);

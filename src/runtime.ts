@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { webApi } from '@slack/bolt';
 import { AssetAuditor } from './audit/audit.js';
 import { type Config, secretValues } from './config.js';
 import { ReadThroughCache } from './connecteam/cache.js';
@@ -8,8 +9,10 @@ import { ConnecteamClient } from './connecteam/client.js';
 import { ConnecteamHttp } from './connecteam/http.js';
 import { RateLimitTracker } from './connecteam/rate-limits.js';
 import { createLog, type Log } from './log.js';
-import { createSlackApp } from './slack/app.js';
+import { type BotIdentity, createSlackApp } from './slack/app.js';
 import { AuditCommand } from './slack/audit-command.js';
+import { boltLogger } from './slack/bolt-logger.js';
+import { webClientOptions } from './slack/web-client-options.js';
 import { openStores } from './store/open-stores.js';
 
 export interface RunningApp {
@@ -46,18 +49,24 @@ export async function startApp(config: Config, options: RuntimeOptions = {}): Pr
     { assetMs: config.cacheTtlSeconds * 1000, peopleMs: config.peopleCacheTtlSeconds * 1000 },
   );
   const auditor = new AssetAuditor(connecteam, log);
-  const app = createSlackApp(config, { auditCommand: new AuditCommand({ auditor, log, now }) }, log);
 
   const closeAll = async () => {
     await http.close().catch(() => undefined);
     await stores.close().catch(() => undefined);
   };
+  let identity: BotIdentity;
   try {
-    await checkSlackToken(app.client, config.slackApiUrl);
+    identity = await checkSlackToken(config, log);
   } catch (error) {
     await closeAll();
     throw error;
   }
+  const app = createSlackApp(
+    config,
+    identity,
+    { auditCommand: new AuditCommand({ auditor, log, now }) },
+    log,
+  );
 
   const started = (await app.start(config.port)) as unknown;
   const port = config.slackAppToken ? undefined : ((started as Server).address() as AddressInfo).port;
@@ -80,21 +89,34 @@ export async function startApp(config: Config, options: RuntimeOptions = {}): Pr
   };
 }
 
-/** Fails at start, with a clear reason, rather than on the first command. */
-async function checkSlackToken(
-  client: { auth: { test: () => Promise<unknown> } },
-  apiUrl: string,
-): Promise<void> {
+/** Fails at start, with a clear reason, rather than on the first command; Bolt reuses the answer. */
+async function checkSlackToken(config: Config, log: Log): Promise<BotIdentity> {
+  const client = new webApi.WebClient(config.slackBotToken, {
+    ...webClientOptions(config.slackApiUrl),
+    logger: boltLogger(log),
+  });
+  let answer: Awaited<ReturnType<typeof client.auth.test>>;
   try {
-    await client.auth.test();
+    answer = await client.auth.test();
   } catch (error) {
-    const code = (error as { data?: { error?: string }; code?: string }).data?.error;
+    const code = (error as { data?: { error?: string } }).data?.error;
     if (code)
       throw new StartupError(
         `Slack refused SLACK_BOT_TOKEN (${code}); check the token in your app's settings.`,
       );
     throw new StartupError(
-      `Could not reach Slack at ${apiUrl} to check SLACK_BOT_TOKEN: ${(error as Error).message}`,
+      `Could not reach Slack at ${config.slackApiUrl} to check SLACK_BOT_TOKEN: ${(error as Error).message}`,
     );
   }
+  if (!answer.user_id || !answer.bot_id || !answer.team_id) {
+    throw new StartupError(
+      'Slack accepted SLACK_BOT_TOKEN but it is not a bot token (auth.test has no bot id).',
+    );
+  }
+  return {
+    botUserId: answer.user_id,
+    botId: answer.bot_id,
+    teamId: answer.team_id,
+    enterpriseId: answer.enterprise_id,
+  };
 }
