@@ -19,6 +19,8 @@ export interface Config {
   cacheTtlSeconds: number;
   peopleCacheTtlSeconds: number;
   logLevel: LogLevel;
+  /** Slack user id -> Connecteam user id, set by whoever runs the app; wins over email matching. */
+  identityOverrides: Map<string, number>;
 }
 
 export class ConfigError extends Error {
@@ -75,6 +77,16 @@ const schema = z.object({
   STORE_URL: optional(storeUrl.optional()),
   CACHE_TTL_SECONDS: optional(integer(1, 86_400).optional()),
   PEOPLE_CACHE_TTL_SECONDS: optional(integer(1, 86_400).optional()),
+  IDENTITY_OVERRIDES: optional(
+    z
+      .string()
+      .transform((value, ctx) => {
+        const pairs = parseOverrides(value);
+        if (typeof pairs === 'string') ctx.addIssue({ code: 'custom', message: pairs });
+        return typeof pairs === 'string' ? new Map<string, number>() : pairs;
+      })
+      .optional(),
+  ),
   LOG_LEVEL: optional(
     z
       .enum(['debug', 'info', 'warn', 'error'], { message: 'must be one of debug, info, warn, error' })
@@ -121,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cacheTtlSeconds: cacheTtl,
     peopleCacheTtlSeconds: e.PEOPLE_CACHE_TTL_SECONDS ?? Math.max(cacheTtl, 900),
     logLevel: e.LOG_LEVEL ?? 'info',
+    identityOverrides: e.IDENTITY_OVERRIDES ?? new Map(),
   };
 }
 
@@ -149,4 +162,24 @@ function safePassword(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `U123=9170357,W456=9170358`: one Slack person to one Connecteam person, both ways. */
+function parseOverrides(value: string): Map<string, number> | string {
+  const pairs = new Map<string, number>();
+  const claimed = new Set<number>();
+  for (const item of value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const match = item.match(/^([UW][A-Z0-9]{2,})\s*=\s*(\d{1,15})$/);
+    if (!match?.[1] || !match[2])
+      return `must be comma-separated slackUserId=connecteamUserId pairs (e.g. U012ABC=9170357); "${item.slice(0, 40)}" is not one`;
+    const connecteamId = Number(match[2]);
+    if (pairs.has(match[1])) return `names Slack user ${match[1]} twice`;
+    if (claimed.has(connecteamId)) return `links Connecteam user ${connecteamId} to two Slack users`;
+    pairs.set(match[1], connecteamId);
+    claimed.add(connecteamId);
+  }
+  return pairs;
 }

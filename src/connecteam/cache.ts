@@ -45,6 +45,8 @@ export interface LoadOptions<T> {
   load: () => Promise<T>;
   /** Ignore a fresh entry (but still share in-flight calls and fall back to stale on failure). */
   bypassFresh?: boolean;
+  /** Freshness of a cached `null` ("nobody"), usually shorter so new data shows up soon. */
+  nullFreshForMs?: number;
 }
 
 /**
@@ -72,7 +74,9 @@ export class ReadThroughCache {
     if (entry && !options.bypassFresh) {
       const age = this.now() - entry.at;
       if (entry.notFound !== undefined && age < this.notFoundMs) throw new AssetNotFoundError(entry.notFound);
-      if (entry.notFound === undefined && age < options.freshForMs) {
+      const freshFor =
+        entry.value === null ? (options.nullFreshForMs ?? options.freshForMs) : options.freshForMs;
+      if (entry.notFound === undefined && age < freshFor) {
         return { value: entry.value as T, fetchedAt: entry.at, source: 'cache' };
       }
     }

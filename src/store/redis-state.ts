@@ -12,9 +12,11 @@ const COMPARE_AND_DELETE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+// The TTL applies only when the counter is created (PTTL -2: no such key), as in the other stores.
 const INCREMENT = `
+local created = redis.call('PTTL', KEYS[1]) == -2
 local value = redis.call('INCRBY', KEYS[1], ARGV[1])
-if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if created then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return value`;
 
 /** State in Redis, shared by every instance; multi-step operations run as Lua scripts. */

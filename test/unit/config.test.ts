@@ -42,6 +42,7 @@ describe('loadConfig defaults', () => {
       cacheTtlSeconds: 60,
       peopleCacheTtlSeconds: 900,
       logLevel: 'info',
+      identityOverrides: new Map(),
     });
   });
 
