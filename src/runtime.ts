@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { webApi } from '@slack/bolt';
+import { AssignmentChecker } from './audit/assignment.js';
 import { AssetAuditor } from './audit/audit.js';
+import { IdentityResolver } from './audit/identity.js';
 import { type Config, secretValues } from './config.js';
 import { ReadThroughCache } from './connecteam/cache.js';
 import { CachedConnecteam } from './connecteam/cached-client.js';
@@ -9,9 +11,11 @@ import { ConnecteamClient } from './connecteam/client.js';
 import { ConnecteamHttp } from './connecteam/http.js';
 import { RateLimitTracker } from './connecteam/rate-limits.js';
 import { createLog, type Log } from './log.js';
+import { AmIAssigned } from './slack/am-i-assigned.js';
 import { type BotIdentity, createSlackApp } from './slack/app.js';
 import { AuditCommand } from './slack/audit-command.js';
 import { boltLogger } from './slack/bolt-logger.js';
+import { SlackPeopleDirectory } from './slack/slack-people.js';
 import { webClientOptions } from './slack/web-client-options.js';
 import { openStores } from './store/open-stores.js';
 
@@ -48,25 +52,38 @@ export async function startApp(config: Config, options: RuntimeOptions = {}): Pr
     new ReadThroughCache(stores.cache, { log, now }),
     { assetMs: config.cacheTtlSeconds * 1000, peopleMs: config.peopleCacheTtlSeconds * 1000 },
   );
-  const auditor = new AssetAuditor(connecteam, log);
+  const slackClient = new webApi.WebClient(config.slackBotToken, {
+    ...webClientOptions(config.slackApiUrl),
+    logger: boltLogger(log),
+  });
+  const slackPeople = new SlackPeopleDirectory(slackClient, stores.cache, {
+    log,
+    now,
+    profileTtlMs: config.peopleCacheTtlSeconds * 1000,
+  });
+  const identities = new IdentityResolver(slackPeople, connecteam, config.identityOverrides);
+  const auditor = new AssetAuditor(connecteam, log, identities, now);
+  const amIAssigned = new AmIAssigned({ checker: new AssignmentChecker(connecteam, identities), log, now });
 
   const closeAll = async () => {
+    slackPeople.stop();
     await http.close().catch(() => undefined);
     await stores.close().catch(() => undefined);
   };
-  let identity: BotIdentity;
+  let bot: BotIdentity;
   try {
-    identity = await checkSlackToken(config, log);
+    bot = await checkSlackToken(slackClient, config.slackApiUrl);
   } catch (error) {
     await closeAll();
     throw error;
   }
   const app = createSlackApp(
     config,
-    identity,
-    { auditCommand: new AuditCommand({ auditor, log, now }) },
+    bot,
+    { auditCommand: new AuditCommand({ auditor, amIAssigned, log, now }), amIAssigned },
     log,
   );
+  slackPeople.start();
 
   const started = (await app.start(config.port)) as unknown;
   const port = config.slackAppToken ? undefined : ((started as Server).address() as AddressInfo).port;
@@ -90,11 +107,7 @@ export async function startApp(config: Config, options: RuntimeOptions = {}): Pr
 }
 
 /** Fails at start, with a clear reason, rather than on the first command; Bolt reuses the answer. */
-async function checkSlackToken(config: Config, log: Log): Promise<BotIdentity> {
-  const client = new webApi.WebClient(config.slackBotToken, {
-    ...webClientOptions(config.slackApiUrl),
-    logger: boltLogger(log),
-  });
+async function checkSlackToken(client: webApi.WebClient, apiUrl: string): Promise<BotIdentity> {
   let answer: Awaited<ReturnType<typeof client.auth.test>>;
   try {
     answer = await client.auth.test();
@@ -105,7 +118,7 @@ async function checkSlackToken(config: Config, log: Log): Promise<BotIdentity> {
         `Slack refused SLACK_BOT_TOKEN (${code}); check the token in your app's settings.`,
       );
     throw new StartupError(
-      `Could not reach Slack at ${config.slackApiUrl} to check SLACK_BOT_TOKEN: ${(error as Error).message}`,
+      `Could not reach Slack at ${apiUrl} to check SLACK_BOT_TOKEN: ${(error as Error).message}`,
     );
   }
   if (!answer.user_id || !answer.bot_id || !answer.team_id) {

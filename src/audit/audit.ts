@@ -2,6 +2,7 @@ import type { CachedConnecteam } from '../connecteam/cached-client.js';
 import type { ConnecteamError } from '../connecteam/errors.js';
 import { type ConnecteamUser, fullName } from '../connecteam/model.js';
 import type { Log } from '../log.js';
+import type { IdentityResolver } from './identity.js';
 
 export interface PersonRef {
   userId: number;
@@ -33,6 +34,8 @@ export interface AssetAudit {
 
 export interface AuditOptions {
   deadline?: number;
+  /** Match people to Slack users for mentions, spending at most this long on it. */
+  mentionsWithinMs?: number;
 }
 
 /** "Who can reach asset N": the asset's access lists, with people and groups named. */
@@ -40,6 +43,8 @@ export class AssetAuditor {
   constructor(
     private readonly connecteam: CachedConnecteam,
     private readonly log: Log,
+    private readonly identity?: IdentityResolver,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async audit(assetId: number, options: AuditOptions = {}): Promise<AssetAudit> {
@@ -48,11 +53,18 @@ export class AssetAuditor {
     const [people, groups] = await Promise.all([
       this.connecteam.people([...adminIds, ...assignedUserIds], options),
       smartGroups.length > 0
-        ? this.groupNames(options)
+        ? this.connecteam.groupNames(options)
         : Promise.resolve({ names: new Map<string, string>() }),
     ]);
     if (people.failure) this.log.warn('names unavailable', { assetId, reason: people.failure.kind });
-    const person = (userId: number): PersonRef => toPersonRef(userId, people.byId.get(userId));
+    if ('failure' in groups)
+      this.log.warn('smart group names unavailable', { assetId, error: groups.failure });
+    const slackIds = await this.slackIds(people.byId, options);
+    const person = (userId: number): PersonRef => {
+      const ref = toPersonRef(userId, people.byId.get(userId));
+      const slackUserId = slackIds.get(userId);
+      return slackUserId ? { ...ref, slackUserId } : ref;
+    };
     return {
       assetId,
       admins: sortPeople(adminIds.map(person)),
@@ -65,16 +77,22 @@ export class AssetAuditor {
     };
   }
 
-  /** Group names are a nicety: when they can't be had, the ids are shown as they are. */
-  private async groupNames(
+  /** Mentions are a nicety too: whoever is not matched in time is shown by name only. */
+  private async slackIds(
+    byId: Map<number, ConnecteamUser | null>,
     options: AuditOptions,
-  ): Promise<{ names: Map<string, string>; failure?: unknown }> {
+  ): Promise<Map<number, string>> {
+    if (!this.identity || options.mentionsWithinMs === undefined) return new Map();
+    const users = [...byId.values()].filter((user): user is ConnecteamUser => user !== null);
+    const deadline = Math.min(
+      options.deadline ?? Number.POSITIVE_INFINITY,
+      this.now() + options.mentionsWithinMs,
+    );
     try {
-      const groups = await this.connecteam.smartGroups(options);
-      return { names: new Map(groups.value.flatMap((g) => (g.name ? [[g.id, g.name] as const] : []))) };
-    } catch (failure) {
-      this.log.warn('smart group names unavailable', { error: failure });
-      return { names: new Map(), failure };
+      return await this.identity.slackIdsFor(users, deadline);
+    } catch (error) {
+      this.log.warn('Slack matching unavailable', { error });
+      return new Map();
     }
   }
 }

@@ -58,10 +58,33 @@ export class CachedConnecteam {
     return { byId, oldestFetchedAt, stale, ...(failure ? { failure } : {}) };
   }
 
+  /** Connecteam accounts with this (lower-cased) email; an empty answer is believed for a minute. */
+  async usersByEmail(email: string, call: CallOptions = {}): Promise<ConnecteamUser[]> {
+    const cached = await this.cache.get<ConnecteamUser[] | null>(`user-email:${email}`, {
+      freshForMs: this.ttls.peopleMs,
+      nullFreshForMs: 60_000,
+      load: async () => {
+        const users = await this.client.getUsersByEmail(email, call);
+        return users.length > 0 ? users : null;
+      },
+    });
+    return cached.value ?? [];
+  }
+
   smartGroups(call: CallOptions = {}): Promise<Cached<SmartGroup[]>> {
     return this.cache.get('smart-groups', {
       freshForMs: this.ttls.peopleMs,
       load: () => this.client.getSmartGroups(call),
     });
+  }
+
+  /** Group id -> name. Names are a nicety: on failure the ids are shown as they are. */
+  async groupNames(call: CallOptions = {}): Promise<{ names: Map<string, string>; failure?: unknown }> {
+    try {
+      const groups = await this.smartGroups(call);
+      return { names: new Map(groups.value.flatMap((g) => (g.name ? [[g.id, g.name] as const] : []))) };
+    } catch (failure) {
+      return { names: new Map(), failure };
+    }
   }
 }

@@ -1,5 +1,6 @@
 import type { AssetAuditor } from '../audit/audit.js';
 import type { Log } from '../log.js';
+import type { AmIAssigned } from './am-i-assigned.js';
 import { auditReply } from './blocks/audit-reply.js';
 import { errorReply, invalidInputReply, stillWorkingReply, usageReply } from './blocks/error-replies.js';
 import type { Message } from './blocks/mrkdwn.js';
@@ -8,6 +9,7 @@ import { type Reply, respondPatiently } from './respond-patiently.js';
 
 export interface AuditCommandDeps {
   auditor: AssetAuditor;
+  amIAssigned: AmIAssigned;
   log: Log;
   now: () => number;
   /** How long to wait before saying the answer is on its way. */
@@ -33,6 +35,8 @@ export class AuditCommand {
         return reply(usageReply());
       case 'invalid':
         return reply(invalidInputReply(command.problem, command.input));
+      case 'me':
+        return this.deps.amIAssigned.answer(input.userId, [command.assetId], reply);
       case 'audit':
         return respondPatiently(this.audit(command.assetId), reply, {
           patienceMs: this.deps.patienceMs ?? 2_500,
@@ -45,7 +49,10 @@ export class AuditCommand {
   private async audit(assetId: number): Promise<Message> {
     const { auditor, log, now } = this.deps;
     try {
-      const audit = await auditor.audit(assetId, { deadline: now() + (this.deps.answerWithinMs ?? 20_000) });
+      const audit = await auditor.audit(assetId, {
+        deadline: now() + (this.deps.answerWithinMs ?? 20_000),
+        mentionsWithinMs: 1_500,
+      });
       return auditReply(audit, now());
     } catch (error) {
       log.info('audit failed', { assetId, error });

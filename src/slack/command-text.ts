@@ -3,6 +3,7 @@ import { checkAssetId, unescapeSlack } from '../audit/asset-id.js';
 export type ParsedCommand =
   | { kind: 'help' }
   | { kind: 'audit'; assetId: number }
+  | { kind: 'me'; assetId: number }
   | { kind: 'invalid'; problem: string; input: string };
 
 /** Reads `/asset-audit` text: `12345`, `#12345`, `asset 12345`, `asset: #12345.`, or `help`. */
@@ -11,6 +12,13 @@ export function parseCommand(raw: string | undefined): ParsedCommand {
     .replace(/\s+/g, ' ')
     .trim();
   if (text === '' || /^(help|\?|usage)$/i.test(text)) return { kind: 'help' };
+  const me = text.match(/^me\b\s*(.*)$/i);
+  if (me) {
+    const id = readAssetId(me[1] ?? '');
+    return id.ok
+      ? { kind: 'me', assetId: id.assetId }
+      : { kind: 'invalid', problem: id.problem, input: text };
+  }
   const id = readAssetId(text);
   return id.ok
     ? { kind: 'audit', assetId: id.assetId }

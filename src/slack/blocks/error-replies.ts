@@ -72,6 +72,8 @@ export function usageReply(): Message {
     [
       '*asset-audit* tells you who can reach a Connecteam asset (a form, time clock, schedule, course or document).',
       '• `/asset-audit 12345`: who administers asset 12345 and who is assigned to it',
+      '• `/asset-audit me 12345`: whether *you* are assigned to asset 12345 (or an admin of it)',
+      '• The *Am I assigned?* shortcut on any message that names an asset (`asset 12345`, `#12345`) does the same',
       '• `/asset-audit help`: this message',
       'The asset id is the number Connecteam shows for the asset. Answers are visible only to you.',
     ].join('\n'),
