@@ -21,6 +21,11 @@ export interface Config {
   logLevel: LogLevel;
   /** Slack user id -> Connecteam user id, set by whoever runs the app; wins over email matching. */
   identityOverrides: Map<string, number>;
+  /** Who may run audits and watches; undefined = every full member (never guests). */
+  auditors: { users: Set<string>; groups: Set<string> } | undefined;
+  auditorsContact: string | undefined;
+  auditLogChannel: string | undefined;
+  personLimits: { perMinute: number; perDay: number };
 }
 
 export class ConfigError extends Error {
@@ -87,6 +92,33 @@ const schema = z.object({
       })
       .optional(),
   ),
+  AUDITORS: optional(
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z.string().regex(/^[UWS][A-Z0-9]{2,}$/, {
+            message: 'must be comma-separated Slack user ids (U…, W…) or user-group ids (S…)',
+          }),
+        ),
+      )
+      .optional(),
+  ),
+  AUDITORS_CONTACT: optional(z.string().max(200, { message: 'must be at most 200 characters' }).optional()),
+  AUDIT_LOG_CHANNEL: optional(
+    z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,}$/, { message: 'must be a channel id such as C0123ABC' })
+      .optional(),
+  ),
+  PERSON_LIMIT_PER_MINUTE: optional(integer(1, 10_000).optional()),
+  PERSON_LIMIT_PER_DAY: optional(integer(1, 1_000_000).optional()),
   LOG_LEVEL: optional(
     z
       .enum(['debug', 'info', 'warn', 'error'], { message: 'must be one of debug, info, warn, error' })
@@ -134,6 +166,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     peopleCacheTtlSeconds: e.PEOPLE_CACHE_TTL_SECONDS ?? Math.max(cacheTtl, 900),
     logLevel: e.LOG_LEVEL ?? 'info',
     identityOverrides: e.IDENTITY_OVERRIDES ?? new Map(),
+    auditors: e.AUDITORS?.length
+      ? {
+          users: new Set(e.AUDITORS.filter((id) => !id.startsWith('S'))),
+          groups: new Set(e.AUDITORS.filter((id) => id.startsWith('S'))),
+        }
+      : undefined,
+    auditorsContact: e.AUDITORS_CONTACT?.trim(),
+    auditLogChannel: e.AUDIT_LOG_CHANNEL,
+    personLimits: { perMinute: e.PERSON_LIMIT_PER_MINUTE ?? 20, perDay: e.PERSON_LIMIT_PER_DAY ?? 200 },
   };
 }
 

@@ -1,6 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { webApi } from '@slack/bolt';
+import { AuditTrail } from './access/audit-trail.js';
+import { AccessGate } from './access/gate.js';
+import { PersonLimiter } from './access/person-limits.js';
+import { AccessPolicy, type Refusal } from './access/policy.js';
 import { AssignmentChecker } from './audit/assignment.js';
 import { AssetAuditor } from './audit/audit.js';
 import { IdentityResolver } from './audit/identity.js';
@@ -14,6 +18,7 @@ import { createLog, type Log } from './log.js';
 import { AmIAssigned } from './slack/am-i-assigned.js';
 import { type BotIdentity, createSlackApp } from './slack/app.js';
 import { AuditCommand } from './slack/audit-command.js';
+import { refusalReply } from './slack/blocks/error-replies.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { SlackPeopleDirectory } from './slack/slack-people.js';
 import { webClientOptions } from './slack/web-client-options.js';
@@ -63,7 +68,6 @@ export async function startApp(config: Config, options: RuntimeOptions = {}): Pr
   });
   const identities = new IdentityResolver(slackPeople, connecteam, config.identityOverrides);
   const auditor = new AssetAuditor(connecteam, log, identities, now);
-  const amIAssigned = new AmIAssigned({ checker: new AssignmentChecker(connecteam, identities), log, now });
 
   const closeAll = async () => {
     slackPeople.stop();
@@ -77,12 +81,30 @@ export async function startApp(config: Config, options: RuntimeOptions = {}): Pr
     await closeAll();
     throw error;
   }
-  const app = createSlackApp(
-    config,
-    bot,
-    { auditCommand: new AuditCommand({ auditor, amIAssigned, log, now }), amIAssigned },
-    log,
+  const gate = new AccessGate(
+    new AccessPolicy({
+      home: { teamId: bot.teamId, enterpriseId: bot.enterpriseId },
+      auditors: config.auditors,
+      profile: (userId) => slackPeople.profile(userId),
+      usergroupMembers: (groupId) => slackPeople.usergroupMembers(groupId),
+    }),
+    new PersonLimiter(stores.state, { ...config.personLimits, now }),
+    new AuditTrail(log, config.auditLogChannel, async (channel, text) => {
+      await slackClient.chat.postMessage({ channel, text, unfurl_links: false });
+    }),
+    (assetId) => connecteam.isAssetFresh(assetId),
   );
+  const refusal = (r: Refusal) =>
+    refusalReply(r, { contact: config.auditorsContact, limits: config.personLimits, now: now() });
+  const amIAssigned = new AmIAssigned({
+    checker: new AssignmentChecker(connecteam, identities),
+    gate,
+    refusalReply: refusal,
+    log,
+    now,
+  });
+  const auditCommand = new AuditCommand({ auditor, amIAssigned, gate, refusalReply: refusal, log, now });
+  const app = createSlackApp(config, bot, { auditCommand, amIAssigned }, log);
   slackPeople.start();
 
   const started = (await app.start(config.port)) as unknown;

@@ -87,6 +87,14 @@ export class ReadThroughCache {
     return flight;
   }
 
+  /** True when a lookup of `key` would be answered from the store without calling Connecteam. */
+  async isFresh(key: string, freshForMs: number): Promise<boolean> {
+    const entry = await this.read<unknown>(key);
+    if (!entry) return false;
+    const age = this.now() - entry.at;
+    return entry.notFound !== undefined ? age < this.notFoundMs : age < freshForMs;
+  }
+
   /**
    * Many keys at once: fresh entries from the store, the rest loaded in one call (shared by
    * concurrent callers asking for the same set). Keys the loader does not return are cached as

@@ -35,6 +35,11 @@ export class CachedConnecteam {
     });
   }
 
+  /** Whether asset(assetId) would be answered without an upstream call. */
+  isAssetFresh(assetId: number): Promise<boolean> {
+    return this.cache.isFresh(`asset:${assetId}`, this.ttls.assetMs);
+  }
+
   async people(userIds: number[], call: CallOptions = {}): Promise<People> {
     const { values, failure } = await this.cache.getMany<ConnecteamUser>(
       userIds.map((id) => `user:${id}`),

@@ -1,13 +1,24 @@
 import { z } from 'zod';
+import type { TrailEntry } from '../access/audit-trail.js';
+import type { AccessGate } from '../access/gate.js';
+import type { Refusal, Requester } from '../access/policy.js';
 import type { AssignmentChecker } from '../audit/assignment.js';
 import { extractAssetIds, type MessageLike } from '../audit/extract-asset-ids.js';
 import type { Log } from '../log.js';
 import { askForAssetModal, assignmentReply } from './blocks/assignment-reply.js';
 import { errorReply, textMessage } from './blocks/error-replies.js';
 import type { Message } from './blocks/mrkdwn.js';
+import { outcomeOf } from './outcome.js';
 import { type Reply, respondPatiently } from './respond-patiently.js';
 
 export const MAX_ASSETS_PER_CHECK = 5;
+
+/** Who asks, where, and how (for the policy and the audit trail). */
+export interface Asker {
+  requester: Requester;
+  channelId: string | undefined;
+  via: 'command' | 'shortcut' | 'modal';
+}
 
 const metadataSchema = z.object({
   responseUrl: z.url({ protocol: /^https?$/ }),
@@ -17,6 +28,8 @@ export type ModalContext = z.infer<typeof metadataSchema>;
 
 export interface AmIAssignedDeps {
   checker: AssignmentChecker;
+  gate: AccessGate;
+  refusalReply: (refusal: Refusal) => Message;
   log: Log;
   now: () => number;
   patienceMs?: number;
@@ -32,7 +45,7 @@ export class AmIAssigned {
    * while the trigger id is still valid.
    */
   async fromMessage(
-    input: { userId: string; message: MessageLike; context: ModalContext },
+    input: { who: Asker; message: MessageLike; context: ModalContext },
     reply: Reply,
     openModal: (view: ReturnType<typeof askForAssetModal>) => Promise<void>,
   ): Promise<void> {
@@ -50,13 +63,31 @@ export class AmIAssigned {
       }
       return;
     }
-    await this.answer(input.userId, ids, reply);
+    await this.answer(input.who, ids, reply);
   }
 
-  async answer(userId: string, assetIds: number[], reply: Reply): Promise<void> {
+  async answer(who: Asker, assetIds: number[], reply: Reply): Promise<void> {
     const checked = assetIds.slice(0, MAX_ASSETS_PER_CHECK);
     const leftOut = assetIds.slice(MAX_ASSETS_PER_CHECK);
-    await respondPatiently(this.compute(userId, checked, leftOut), reply, {
+    const { gate } = this.deps;
+    const trail: Omit<TrailEntry, 'outcome'> = {
+      actor: who.requester.userId,
+      action: 'self_check',
+      assetIds: checked,
+      channelId: who.channelId,
+      via: who.via,
+    };
+    const refusal = await gate.admit(who.requester, 'self_check', checked);
+    if (refusal) {
+      gate.record({ ...trail, outcome: `refused:${refusal.kind}` });
+      await reply(this.deps.refusalReply(refusal));
+      return;
+    }
+    const work = this.compute(who.requester.userId, checked, leftOut).then(({ message, outcome }) => {
+      gate.record({ ...trail, outcome });
+      return message;
+    });
+    await respondPatiently(work, reply, {
       patienceMs: this.deps.patienceMs ?? 2_500,
       stillWorking: textMessage(
         `:hourglass_flowing_sand: Checking ${checked.length > 1 ? 'those assets' : `asset ${checked[0]}`} in Connecteam; the answer will appear here shortly.`,
@@ -75,14 +106,22 @@ export class AmIAssigned {
     }
   }
 
-  private async compute(userId: string, assetIds: number[], leftOut: number[]): Promise<Message> {
+  private async compute(
+    userId: string,
+    assetIds: number[],
+    leftOut: number[],
+  ): Promise<{ message: Message; outcome: string }> {
     const { checker, now, log } = this.deps;
     try {
       const report = await checker.check(userId, assetIds, now() + (this.deps.answerWithinMs ?? 20_000));
-      return assignmentReply(report, now(), leftOut);
+      const outcome = report.identity.kind === 'linked' ? 'answered' : `unlinked:${report.identity.kind}`;
+      return { message: assignmentReply(report, now(), leftOut), outcome };
     } catch (error) {
       log.info('assignment check failed', { error });
-      return errorReply(error, assetIds.length === 1 ? assetIds[0] : undefined, now());
+      return {
+        message: errorReply(error, assetIds.length === 1 ? assetIds[0] : undefined, now()),
+        outcome: outcomeOf(error),
+      };
     }
   }
 }

@@ -1,3 +1,6 @@
+import type { TrailEntry } from '../access/audit-trail.js';
+import type { AccessGate } from '../access/gate.js';
+import type { Refusal, Requester } from '../access/policy.js';
 import type { AssetAuditor } from '../audit/audit.js';
 import type { Log } from '../log.js';
 import type { AmIAssigned } from './am-i-assigned.js';
@@ -5,11 +8,14 @@ import { auditReply } from './blocks/audit-reply.js';
 import { errorReply, invalidInputReply, stillWorkingReply, usageReply } from './blocks/error-replies.js';
 import type { Message } from './blocks/mrkdwn.js';
 import { parseCommand } from './command-text.js';
+import { outcomeOf } from './outcome.js';
 import { type Reply, respondPatiently } from './respond-patiently.js';
 
 export interface AuditCommandDeps {
   auditor: AssetAuditor;
   amIAssigned: AmIAssigned;
+  gate: AccessGate;
+  refusalReply: (refusal: Refusal) => Message;
   log: Log;
   now: () => number;
   /** How long to wait before saying the answer is on its way. */
@@ -20,11 +26,11 @@ export interface AuditCommandDeps {
 
 export interface CommandInput {
   text: string;
-  userId: string;
+  requester: Requester;
   channelId: string;
 }
 
-/** `/asset-audit …` after the ack: parse, look up, answer privately. */
+/** `/asset-audit …` after the ack: parse, ask the gate, look up, answer privately. */
 export class AuditCommand {
   constructor(private readonly deps: AuditCommandDeps) {}
 
@@ -36,27 +42,55 @@ export class AuditCommand {
       case 'invalid':
         return reply(invalidInputReply(command.problem, command.input));
       case 'me':
-        return this.deps.amIAssigned.answer(input.userId, [command.assetId], reply);
+        return this.deps.amIAssigned.answer(
+          { requester: input.requester, channelId: input.channelId, via: 'command' },
+          [command.assetId],
+          reply,
+        );
       case 'audit':
-        return respondPatiently(this.audit(command.assetId), reply, {
-          patienceMs: this.deps.patienceMs ?? 2_500,
-          stillWorking: stillWorkingReply(command.assetId),
-          log: this.deps.log,
-        });
+        return this.audit(input, command.assetId, reply);
     }
   }
 
-  private async audit(assetId: number): Promise<Message> {
+  private async audit(input: CommandInput, assetId: number, reply: Reply): Promise<void> {
+    const { gate, log } = this.deps;
+    const trail: Omit<TrailEntry, 'outcome'> = {
+      actor: input.requester.userId,
+      action: 'audit',
+      assetIds: [assetId],
+      channelId: input.channelId,
+      via: 'command',
+    };
+    const refusal = await gate.admit(input.requester, 'audit', [assetId]);
+    if (refusal) {
+      gate.record({ ...trail, outcome: `refused:${refusal.kind}` });
+      return reply(this.deps.refusalReply(refusal));
+    }
+    const work = this.answer(assetId).then(({ message, outcome }) => {
+      gate.record({ ...trail, outcome });
+      return message;
+    });
+    return respondPatiently(work, reply, {
+      patienceMs: this.deps.patienceMs ?? 2_500,
+      stillWorking: stillWorkingReply(assetId),
+      log,
+    });
+  }
+
+  private async answer(assetId: number): Promise<{ message: Message; outcome: string }> {
     const { auditor, log, now } = this.deps;
     try {
       const audit = await auditor.audit(assetId, {
         deadline: now() + (this.deps.answerWithinMs ?? 20_000),
         mentionsWithinMs: 1_500,
       });
-      return auditReply(audit, now());
+      return {
+        message: auditReply(audit, now()),
+        outcome: audit.source === 'stale' ? 'answered:stale' : 'answered',
+      };
     } catch (error) {
       log.info('audit failed', { assetId, error });
-      return errorReply(error, assetId, now());
+      return { message: errorReply(error, assetId, now()), outcome: outcomeOf(error) };
     }
   }
 }

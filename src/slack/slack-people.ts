@@ -85,6 +85,17 @@ export class SlackPeopleDirectory implements SlackPeople {
     return profile ?? undefined;
   }
 
+  /** Members of a Slack user group (for AUDITORS), cached for five minutes. */
+  async usergroupMembers(groupId: string): Promise<string[]> {
+    const key = `slack-usergroup:${groupId}`;
+    const cached = await this.cache.get<string[]>(key);
+    if (cached) return cached;
+    const answer = await this.client.usergroups.users.list({ usergroup: groupId });
+    const members = z.array(z.string()).catch([]).parse(answer.users);
+    await this.cache.set(key, members, 300_000);
+    return members;
+  }
+
   async findByEmails(emails: string[], deadline: number): Promise<Map<string, string>> {
     const wanted = [...new Set(emails.map(normalizeEmail))];
     const found = new Map<string, string>();

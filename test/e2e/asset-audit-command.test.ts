@@ -9,7 +9,7 @@ const textOf = (body: { text?: string; blocks?: unknown[] }) =>
 describe('/asset-audit end to end (HTTP mode)', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ env: { CACHE_TTL_SECONDS: '60' } });
+    h = await startHarness({ env: { CACHE_TTL_SECONDS: '60', PERSON_LIMIT_PER_MINUTE: '1000' } });
   });
   afterAll(async () => {
     await h.stop();

@@ -43,6 +43,10 @@ describe('loadConfig defaults', () => {
       peopleCacheTtlSeconds: 900,
       logLevel: 'info',
       identityOverrides: new Map(),
+      auditors: undefined,
+      auditorsContact: undefined,
+      auditLogChannel: undefined,
+      personLimits: { perMinute: 20, perDay: 200 },
     });
   });
 

@@ -1,3 +1,4 @@
+import type { Refusal } from '../../access/policy.js';
 import {
   AccessDeniedError,
   AssetNotFoundError,
@@ -8,7 +9,7 @@ import {
   UnexpectedResponseError,
   ValidationError,
 } from '../../connecteam/errors.js';
-import { escapeMrkdwn, type Message, truncate } from './mrkdwn.js';
+import { durationText, escapeMrkdwn, type Message, truncate } from './mrkdwn.js';
 
 /** A short message as a single section, with the same text as notification fallback. */
 export function textMessage(text: string): Message {
@@ -84,4 +85,46 @@ export function stillWorkingReply(assetId: number): Message {
   return textMessage(
     `:hourglass_flowing_sand: Connecteam is slow to answer about asset ${assetId}; the answer will appear here shortly.`,
   );
+}
+
+export interface RefusalContext {
+  /** AUDITORS_CONTACT: whom to ask, as free text. */
+  contact: string | undefined;
+  limits: { perMinute: number; perDay: number };
+  now: number;
+}
+
+const SELF_CHECK_HINT =
+  'You can still check your own access with `/asset-audit me <asset id>` or the *Am I assigned?* message shortcut.';
+
+/** Why a request was refused, what the person can still do, and whom to ask. */
+export function refusalReply(refusal: Refusal, context: RefusalContext): Message {
+  const ask = context.contact
+    ? escapeMrkdwn(truncate(context.contact, 200))
+    : 'a workspace admin or whoever runs asset-audit';
+  switch (refusal.kind) {
+    case 'foreign_workspace':
+      return textMessage(':no_entry: asset-audit only answers people of the workspace it is installed in.');
+    case 'guest':
+      return textMessage(
+        `:no_entry: Guests can't look up who can reach an asset. ${SELF_CHECK_HINT} For a full audit, ask ${ask}.`,
+      );
+    case 'not_auditor':
+      return textMessage(
+        `:no_entry: Only auditors can look up who can reach an asset or watch assets. ${SELF_CHECK_HINT} To become an auditor, ask ${ask}.`,
+      );
+    case 'unknown_user':
+      return textMessage(
+        `:no_entry: I couldn't confirm your Slack account, so I can't run that look-up. Please try again, or ask ${ask}.`,
+      );
+    case 'person_limit': {
+      const limit =
+        refusal.window === 'minute'
+          ? `${context.limits.perMinute} a minute`
+          : `${context.limits.perDay} a day`;
+      return textMessage(
+        `:hourglass: You've reached your limit of new Connecteam look-ups (${limit}), which keeps the company's shared Connecteam quota free for everyone. You can go on in ${durationText(refusal.retryAt - context.now)}; answers asset-audit already has come straight away.`,
+      );
+    }
+  }
 }

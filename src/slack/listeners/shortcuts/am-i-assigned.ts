@@ -8,7 +8,9 @@ const text = z.string().nullish().catch(undefined);
 const payloadSchema = z.object({
   trigger_id: z.string(),
   response_url: z.string(),
-  user: z.object({ id: z.string() }),
+  user: z.object({ id: z.string(), team_id: z.string().optional() }),
+  team: z.object({ id: z.string() }).nullish(),
+  enterprise: z.object({ id: z.string() }).nullish(),
   channel: z.object({ id: z.string() }).nullish(),
   message: z
     .object({
@@ -47,10 +49,11 @@ export function amIAssignedShortcut(service: AmIAssigned) {
       logger.warn('message shortcut payload did not match the expected shape');
       return;
     }
-    const { trigger_id, response_url, user, channel, message } = parsed.data;
+    const { trigger_id, response_url, user, channel, message, team, enterprise } = parsed.data;
+    const requester = { userId: user.id, teamId: user.team_id ?? team?.id, enterpriseId: enterprise?.id };
     await service.fromMessage(
       {
-        userId: user.id,
+        who: { requester, channelId: channel?.id, via: 'shortcut' },
         message,
         context: { responseUrl: response_url, ...(channel ? { channelId: channel.id } : {}) },
       },

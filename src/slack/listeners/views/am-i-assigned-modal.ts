@@ -31,7 +31,13 @@ export function amIAssignedModal(service: AmIAssigned) {
       return;
     }
     await ack();
-    await service.answer(body.user.id, [id.assetId], async (message) => {
+    const requester = {
+      userId: body.user.id,
+      teamId: body.user.team_id ?? body.team?.id,
+      enterpriseId: body.enterprise?.id,
+    };
+    const who = { requester, channelId: context.channelId, via: 'modal' } as const;
+    await service.answer(who, [id.assetId], async (message) => {
       await postToResponseUrl(context.responseUrl, message);
     });
     logger.debug('answered a modal submission');

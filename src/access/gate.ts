@@ -1,0 +1,32 @@
+import type { AuditTrail, TrailEntry } from './audit-trail.js';
+import type { PersonLimiter } from './person-limits.js';
+import type { AccessPolicy, Action, Refusal, Requester } from './policy.js';
+
+/**
+ * The single door in front of every look-up: the policy (who may), the per-person limit (how
+ * much, counting only uncached look-ups) and the audit trail (who did what).
+ */
+export class AccessGate {
+  constructor(
+    private readonly policy: AccessPolicy,
+    private readonly limiter: PersonLimiter,
+    private readonly trail: AuditTrail,
+    private readonly isCached: (assetId: number) => Promise<boolean>,
+  ) {}
+
+  /** Undefined when `requester` may do `action` on these assets now; otherwise why not. */
+  async admit(requester: Requester, action: Action, assetIds: number[]): Promise<Refusal | undefined> {
+    const refusal = await this.policy.refusal(requester, action);
+    if (refusal) return refusal;
+    for (const assetId of assetIds) {
+      if (await this.isCached(assetId)) continue;
+      const limited = await this.limiter.take(requester.userId);
+      if (limited) return limited;
+    }
+    return undefined;
+  }
+
+  record(entry: TrailEntry): void {
+    this.trail.record(entry);
+  }
+}
