@@ -14,24 +14,27 @@ export interface MessageLike {
 }
 
 // "asset 12345", "asset #12345", "asset: 12345", "asset id 12345", "Asset:#12345"
-const EXPLICIT_ASSET = /\basset(?:\s+id)?\s*(?::\s*|\s+|(?=#))#?\s*(\d+)(?![\d.,:/-]\d)/gi;
+const EXPLICIT_ASSET = /\basset(?:\s+id)?\s*(?::\s*|\s+|(?=#))#?\s*(\d+)(?!\d)(?![.,:/-]\d)(?![%\w])/gi;
 // "#12345" wherever it stands, but not inside a word ("C#12") or a longer token ("#12-3")
-const HASH_ID = /(?<![\w&#/])#(\d+)(?![\w.:/-]*\d)(?![\w])/g;
+const HASH_ID = /(?<![\w&#/])#(\d+)(?!\d)(?![\w.:/-]*\d)(?![%\w])/g;
 // A fragment that is nothing but ids: "12345", "12345, 12346", "#1 and #2."
 const ONLY_IDS = /^\s*#?\d+(?:\s*(?:,|;|&|\band\b|\s)\s*#?\d+)*\s*[.!?]?\s*$/i;
 
 /** Every asset id a message names, in order, without duplicates. */
-export function extractAssetIds(message: MessageLike): number[] {
+export function extractAssetIds(message: MessageLike | null | undefined): number[] {
   const ids: number[] = [];
   const add = (digits: string | undefined) => {
     if (!digits) return;
     const check = checkAssetId(digits);
     if (check.ok && !ids.includes(check.assetId)) ids.push(check.assetId);
   };
-  for (const fragment of fragments(message)) {
+  for (const fragment of fragments(message ?? {})) {
     const text = clean(fragment);
-    for (const match of text.matchAll(EXPLICIT_ASSET)) add(match[1]);
-    for (const match of text.matchAll(HASH_ID)) add(match[1]);
+    // Both forms, in the order they appear in the text.
+    const found = [...text.matchAll(EXPLICIT_ASSET), ...text.matchAll(HASH_ID)].sort(
+      (a, b) => a.index - b.index,
+    );
+    for (const match of found) add(match[1]);
     if (ONLY_IDS.test(text)) for (const match of text.matchAll(/\d+/g)) add(match[0]);
   }
   return ids;
@@ -49,12 +52,14 @@ function clean(text: string): string {
 function fragments(message: MessageLike): string[] {
   const out: string[] = [];
   if (typeof message.text === 'string') out.push(message.text);
-  for (const block of message.blocks ?? []) out.push(...blockTexts(block));
-  for (const attachment of message.attachments ?? []) {
+  for (const block of asArray(message.blocks) ?? []) out.push(...blockTexts(block));
+  for (const attachment of asArray(message.attachments) ?? []) {
+    if (!isNode(attachment)) continue;
     for (const text of [attachment.pretext, attachment.title, attachment.text, attachment.fallback]) {
       if (typeof text === 'string') out.push(text);
     }
-    for (const field of attachment.fields ?? []) {
+    for (const field of asArray(attachment.fields) ?? []) {
+      if (!isNode(field)) continue;
       out.push([field.title, field.value].filter((part) => typeof part === 'string').join(': '));
     }
   }
