@@ -99,7 +99,7 @@ export class ConnecteamClient {
         throw new AccessDeniedError(assetId);
     }
     const where = parsed.error.issues[0]?.path.join('.') || 'body';
-    throw new UnexpectedResponseError(`${what} response did not match the expected shape at ${where}`);
+    throw new UnexpectedResponseError(`${what} response did not match the expected shape at ${where}`, true);
   }
 }
 

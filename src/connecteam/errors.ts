@@ -56,7 +56,14 @@ export class UnavailableError extends ConnecteamError {
 export class UnexpectedResponseError extends ConnecteamError {
   readonly kind = 'unexpected';
   override readonly staleAllowed = true;
-  constructor(readonly reason: string) {
+  /**
+   * @param shape true when the body was well-formed JSON in a shape we don't understand (asking
+   * again won't help: the app may need an update); false for garbled answers that may pass.
+   */
+  constructor(
+    readonly reason: string,
+    readonly shape = false,
+  ) {
     super(`unexpected response from Connecteam: ${reason}`);
   }
 }

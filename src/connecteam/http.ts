@@ -46,6 +46,8 @@ export class ConnecteamHttp {
   private readonly attempts: number;
   private readonly backoffBaseMs: number;
   private readonly baseUrl: string;
+  /** Requests sent so far (the watcher measures its own spending with it). */
+  requestCount = 0;
 
   constructor(private readonly options: HttpOptions) {
     this.now = options.now ?? Date.now;
@@ -111,6 +113,7 @@ export class ConnecteamHttp {
     const started = this.now();
     let response: Dispatcher.ResponseData;
     let text: string;
+    this.requestCount += 1;
     try {
       response = await request(url, {
         dispatcher: this.agent,
