@@ -43,7 +43,9 @@ export class StartupError extends Error {
 export async function startApp(config: Config, options: RuntimeOptions = {}): Promise<RunningApp> {
   const log = options.log ?? createLog({ level: config.logLevel, secrets: secretValues(config) });
   const now = options.now ?? Date.now;
-  const stores = await openStores(config.store, log);
+  const stores = await openStores(config.store, log).catch((error: unknown) => {
+    throw new StartupError(`STORE_URL: ${(error as Error).message}`);
+  });
   const rateLimits = new RateLimitTracker(now);
   const http = new ConnecteamHttp({
     baseUrl: config.connecteamBaseUrl,
@@ -107,7 +109,13 @@ export async function startApp(config: Config, options: RuntimeOptions = {}): Pr
   const app = createSlackApp(config, bot, { auditCommand, amIAssigned }, log);
   slackPeople.start();
 
-  const started = (await app.start(config.port)) as unknown;
+  let started: unknown;
+  try {
+    started = await app.start(config.port);
+  } catch (error) {
+    await closeAll();
+    throw startFailure(error, config);
+  }
   const port = config.slackAppToken ? undefined : ((started as Server).address() as AddressInfo).port;
   log.info('asset-audit is running', {
     mode: config.slackAppToken ? 'socket' : 'http',
@@ -154,4 +162,17 @@ async function checkSlackToken(client: webApi.WebClient, apiUrl: string): Promis
     teamId: answer.team_id,
     enterpriseId: answer.enterprise_id,
   };
+}
+
+function startFailure(error: unknown, config: Config): StartupError {
+  const code = (error as { data?: { error?: string }; code?: string }).data?.error;
+  if (config.slackAppToken && code) {
+    return new StartupError(
+      `Slack refused SLACK_APP_TOKEN (${code}); it must be an app-level token with connections:write.`,
+    );
+  }
+  if ((error as { code?: string }).code === 'EADDRINUSE') {
+    return new StartupError(`PORT ${config.port} is already in use; choose another PORT.`);
+  }
+  return new StartupError(`Could not start serving Slack: ${(error as Error).message}`);
 }

@@ -38,6 +38,8 @@ export interface AuditOptions {
   mentionsWithinMs?: number;
 }
 
+const NAMES_LOOKED_UP = 600;
+
 /** "Who can reach asset N": the asset's access lists, with people and groups named. */
 export class AssetAuditor {
   constructor(
@@ -51,7 +53,8 @@ export class AssetAuditor {
     const asset = await this.connecteam.asset(assetId, options);
     const { adminIds, assignedUserIds, smartGroups } = asset.value;
     const [people, groups] = await Promise.all([
-      this.connecteam.people([...adminIds, ...assignedUserIds], options),
+      // Names for as many people as a reply can show; beyond that they would be cut anyway.
+      this.connecteam.people([...adminIds, ...assignedUserIds].slice(0, NAMES_LOOKED_UP), options),
       smartGroups.length > 0
         ? this.connecteam.groupNames(options)
         : Promise.resolve({ names: new Map<string, string>() }),

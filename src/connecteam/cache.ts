@@ -1,6 +1,10 @@
 import type Keyv from 'keyv';
 import type { Log } from '../log.js';
+import { withTimeout } from '../store/with-timeout.js';
 import { AssetNotFoundError, ConnecteamError } from './errors.js';
+
+/** A cache that does not answer quickly is treated as empty. */
+const STORE_TIMEOUT_MS = 1_000;
 
 /** How an answer was obtained, so replies can say how old it is. */
 export interface Cached<T> {
@@ -159,7 +163,8 @@ export class ReadThroughCache {
 
   private async readMany<T>(keys: string[]): Promise<Array<Entry<T> | undefined>> {
     try {
-      return (await this.keyv.getMany<Entry<T>>(keys)).map((entry) => entry ?? undefined);
+      const entries = await withTimeout(this.keyv.getMany<Entry<T>>(keys), STORE_TIMEOUT_MS, 'cache read');
+      return entries.map((entry) => entry ?? undefined);
     } catch (error) {
       this.options.log.warn('cache read failed', { keys: keys.length, error });
       return keys.map(() => undefined);
@@ -197,7 +202,7 @@ export class ReadThroughCache {
 
   private async read<T>(key: string): Promise<Entry<T> | undefined> {
     try {
-      return (await this.keyv.get<Entry<T>>(key)) ?? undefined;
+      return (await withTimeout(this.keyv.get<Entry<T>>(key), STORE_TIMEOUT_MS, 'cache read')) ?? undefined;
     } catch (error) {
       // A broken cache must not break answers: treat it as a miss.
       this.options.log.warn('cache read failed', { key, error });
@@ -207,7 +212,7 @@ export class ReadThroughCache {
 
   private async write<T>(key: string, entry: Entry<T>, ttlMs: number): Promise<void> {
     try {
-      await this.keyv.set(key, entry, ttlMs);
+      await withTimeout(this.keyv.set(key, entry, ttlMs), STORE_TIMEOUT_MS, 'cache write');
     } catch (error) {
       this.options.log.warn('cache write failed', { key, error });
     }

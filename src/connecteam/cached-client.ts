@@ -4,6 +4,9 @@ import type { ConnecteamError } from './errors.js';
 import type { CallOptions } from './http.js';
 import type { AssetAccess, ConnecteamUser, SmartGroup } from './model.js';
 
+/** One users call asks for at most this many ids (keeps URLs short and calls few). */
+const USERS_PER_CALL = 100;
+
 export interface CacheTtls {
   assetMs: number;
   peopleMs: number;
@@ -40,27 +43,39 @@ export class CachedConnecteam {
     return this.cache.isFresh(`asset:${assetId}`, this.ttls.assetMs);
   }
 
+  /**
+   * People by id, in batches of one users call each: every batch is cached and shared on its own,
+   * so a failure part-way keeps what was already found.
+   */
   async people(userIds: number[], call: CallOptions = {}): Promise<People> {
-    const { values, failure } = await this.cache.getMany<ConnecteamUser>(
-      userIds.map((id) => `user:${id}`),
-      {
-        freshForMs: this.ttls.peopleMs,
-        load: async (keys) => {
-          const ids = keys.map((key) => Number(key.slice('user:'.length)));
-          const users = await this.client.getUsersByIds(ids, call);
-          return new Map(users.map((user) => [`user:${user.userId}`, user]));
-        },
-      },
-    );
+    const ids = [...new Set(userIds)];
     const byId = new Map<number, ConnecteamUser | null>();
     let oldestFetchedAt: number | undefined;
     let stale = false;
-    for (const [key, cached] of values) {
-      byId.set(Number(key.slice('user:'.length)), cached.value);
-      oldestFetchedAt = Math.min(oldestFetchedAt ?? cached.fetchedAt, cached.fetchedAt);
-      stale ||= cached.source === 'stale';
+    let failure: ConnecteamError | undefined;
+    for (let i = 0; i < ids.length && !failure; i += USERS_PER_CALL) {
+      const batch = ids.slice(i, i + USERS_PER_CALL);
+      const result = await this.cache.getMany<ConnecteamUser>(
+        batch.map((id) => `user:${id}`),
+        {
+          freshForMs: this.ttls.peopleMs,
+          load: async (keys) => {
+            const wanted = keys.map((key) => Number(key.slice('user:'.length)));
+            const users = await this.client.getUsersByIds(wanted, call);
+            return new Map(users.map((user) => [`user:${user.userId}`, user]));
+          },
+        },
+      );
+      failure = result.failure;
+      for (const [key, cached] of result.values) {
+        byId.set(Number(key.slice('user:'.length)), cached.value);
+        oldestFetchedAt = Math.min(oldestFetchedAt ?? cached.fetchedAt, cached.fetchedAt);
+        stale ||= cached.source === 'stale';
+      }
     }
-    return { byId, oldestFetchedAt, stale, ...(failure ? { failure } : {}) };
+    // Names are missing only for ids with no answer at all (a stale answer still has the name).
+    const missing = failure !== undefined && ids.some((id) => !byId.has(id));
+    return { byId, oldestFetchedAt, stale, ...(missing && failure ? { failure } : {}) };
   }
 
   /** Connecteam accounts with this (lower-cased) email; an empty answer is believed for a minute. */

@@ -51,7 +51,7 @@ export class ConnecteamClient {
     const users: ConnecteamUser[] = [];
     for (let i = 0; i < userIds.length; i += USERS_PAGE) {
       const batch = userIds.slice(i, i + USERS_PAGE);
-      users.push(...(await this.listUsers({ userIds: batch, userStatus: 'all' }, call)));
+      users.push(...(await this.listUsers({ userIds: batch, userStatus: 'all' }, call, batch.length)));
     }
     return users;
   }
@@ -67,14 +67,20 @@ export class ConnecteamClient {
     return data.map((g) => ({ id: g.id, name: g.name?.trim() || undefined }));
   }
 
-  private async listUsers(filter: Query, call: CallOptions): Promise<ConnecteamUser[]> {
+  /** Pages through users; `atMost` (when known) saves asking for a page that must be empty. */
+  private async listUsers(
+    filter: Query,
+    call: CallOptions,
+    atMost = Number.POSITIVE_INFINITY,
+  ): Promise<ConnecteamUser[]> {
     const users: ConnecteamUser[] = [];
     for (let page = 0, offset = 0; page < MAX_PAGES; page += 1) {
       const response = await this.http.get('/users/v1/users', { ...filter, limit: USERS_PAGE, offset }, call);
       if (response.status === 404) throw new UnexpectedResponseError('users endpoint answered 404');
-      const { data } = this.parse(usersResponseSchema, response, 'users');
+      const { data, paging } = this.parse(usersResponseSchema, response, 'users');
       users.push(...data.users.map(toUser));
-      if (data.users.length < USERS_PAGE) return users;
+      if (data.users.length < USERS_PAGE || users.length >= atMost) return users;
+      if (typeof paging?.total === 'number' && users.length >= paging.total) return users;
       offset += data.users.length;
     }
     return users;

@@ -5,12 +5,25 @@ const id = z.number().int().nonnegative();
 
 export const assetResponseSchema = z.object({
   data: z.object({
-    permissions: z.array(z.object({ userId: id })),
-    assignments: z.object({
-      userIds: z.array(id).default([]),
-      // Documented as strings; a numeric id is the same group for our purposes.
-      smartGroups: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
-    }),
+    // An absent or null list means nobody (seen from APIs that omit empty fields).
+    permissions: z
+      .array(z.object({ userId: id }))
+      .nullish()
+      .transform((v) => v ?? []),
+    assignments: z
+      .object({
+        userIds: z
+          .array(id)
+          .nullish()
+          .transform((v) => v ?? []),
+        // Documented as strings; a numeric id is the same group for our purposes.
+        smartGroups: z
+          .array(z.union([z.string(), z.number()]).transform(String))
+          .nullish()
+          .transform((v) => v ?? []),
+      })
+      .nullish()
+      .transform((v) => v ?? { userIds: [], smartGroups: [] }),
   }),
 });
 

@@ -22,11 +22,15 @@ export async function respondPatiently(
   await send(reply, await work, options.log);
 }
 
+/** Two tries: a response_url can hiccup, and it is the only way back to the person. */
 async function send(reply: Reply, message: Message, log: Log): Promise<void> {
-  try {
-    await reply(message);
-  } catch (error) {
-    // The response_url is the only way back; all we can do is say so in the log.
-    log.error('could not deliver a reply to Slack', { error });
+  for (let attempt = 1; attempt <= 2; attempt += 1) {
+    try {
+      await reply(message);
+      return;
+    } catch (error) {
+      if (attempt === 2) log.error('could not deliver a reply to Slack', { error });
+      else await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 }

@@ -3,6 +3,9 @@ import type Keyv from 'keyv';
 import { z } from 'zod';
 import { normalizeEmail, type SlackPeople, type SlackProfile } from '../audit/identity.js';
 import type { Log } from '../log.js';
+import { withTimeout } from '../store/with-timeout.js';
+
+const STORE_TIMEOUT_MS = 1_000;
 
 const userSchema = z.object({
   id: z.string(),
@@ -71,7 +74,7 @@ export class SlackPeopleDirectory implements SlackPeople {
 
   async profile(slackUserId: string): Promise<SlackProfile | undefined> {
     const key = `slack-profile:${slackUserId}`;
-    const cached = await this.cache.get<SlackProfile | null>(key);
+    const cached = await this.cacheGet<SlackProfile | null>(key);
     if (cached !== undefined) return cached ?? undefined;
     let user: SlackUserRecord | undefined;
     try {
@@ -81,18 +84,18 @@ export class SlackPeopleDirectory implements SlackPeople {
       if (slackErrorCode(error) !== 'user_not_found') throw error;
     }
     const profile = user ? toProfile(user) : null;
-    await this.cache.set(key, profile, profile ? this.options.profileTtlMs : 60_000);
+    await this.cacheSet(key, profile, profile ? this.options.profileTtlMs : 60_000);
     return profile ?? undefined;
   }
 
   /** Members of a Slack user group (for AUDITORS), cached for five minutes. */
   async usergroupMembers(groupId: string): Promise<string[]> {
     const key = `slack-usergroup:${groupId}`;
-    const cached = await this.cache.get<string[]>(key);
+    const cached = await this.cacheGet<string[]>(key);
     if (cached) return cached;
     const answer = await this.client.usergroups.users.list({ usergroup: groupId });
     const members = z.array(z.string()).catch([]).parse(answer.users);
-    await this.cache.set(key, members, 300_000);
+    await this.cacheSet(key, members, 300_000);
     return members;
   }
 
@@ -109,7 +112,11 @@ export class SlackPeopleDirectory implements SlackPeople {
       }
       return found;
     }
-    const cached = await this.cache.getMany<string | null>(wanted.map((email) => `slack-email:${email}`));
+    const cached = await withTimeout(
+      this.cache.getMany<string | null>(wanted.map((email) => `slack-email:${email}`)),
+      STORE_TIMEOUT_MS,
+      'cache read',
+    ).catch(() => wanted.map(() => undefined));
     const missing: string[] = [];
     wanted.forEach((email, i) => {
       const hit = cached[i];
@@ -149,10 +156,12 @@ export class SlackPeopleDirectory implements SlackPeople {
     const late = new Promise<undefined>((resolve) => {
       setTimeout(() => resolve(undefined), Math.max(0, deadline - this.now())).unref();
     });
-    const id = await Promise.race([call, late]);
-    if (id !== undefined)
-      await this.cache.set(`slack-email:${email}`, id, id ? this.options.profileTtlMs : 3_600_000);
-    return id ?? undefined;
+    // An answer that comes after the deadline is still cached for next time.
+    void call.then((id) => {
+      if (id !== undefined)
+        void this.cacheSet(`slack-email:${email}`, id, id ? this.options.profileTtlMs : 3_600_000);
+    });
+    return (await Promise.race([call, late])) ?? undefined;
   }
 
   private takeLookup(): boolean {
@@ -182,7 +191,7 @@ export class SlackPeopleDirectory implements SlackPeople {
 
   private async loadDirectory(): Promise<void> {
     const every = this.options.directoryRefreshMs ?? 3_600_000;
-    const saved = await this.cache.get<Directory>('slack-directory');
+    const saved = await this.cacheGet<Directory>('slack-directory');
     if (saved && this.now() - saved.at < every) {
       this.use(saved);
       return;
@@ -203,9 +212,27 @@ export class SlackPeopleDirectory implements SlackPeople {
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor);
     const directory = { at: this.now(), entries };
-    await this.cache.set('slack-directory', directory, every * 2);
+    await this.cacheSet('slack-directory', directory, every * 2);
     this.use(directory);
     this.options.log.info('Slack directory loaded', { people: entries.length });
+  }
+
+  /** The cache is an optimisation: when it fails or hangs, we ask Slack instead. */
+  private async cacheGet<T>(key: string): Promise<T | undefined> {
+    try {
+      return await withTimeout(this.cache.get<T>(key), STORE_TIMEOUT_MS, 'cache read');
+    } catch (error) {
+      this.options.log.warn('cache read failed', { key, error });
+      return undefined;
+    }
+  }
+
+  private async cacheSet(key: string, value: unknown, ttlMs: number): Promise<void> {
+    try {
+      await withTimeout(this.cache.set(key, value, ttlMs), STORE_TIMEOUT_MS, 'cache write');
+    } catch (error) {
+      this.options.log.warn('cache write failed', { key, error });
+    }
   }
 
   private use(directory: Directory): void {

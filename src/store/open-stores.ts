@@ -11,6 +11,12 @@ import { RedisStateStore } from './redis-state.js';
 import { SqliteKeyvStore } from './sqlite-keyv-store.js';
 import { SqliteStateStore } from './sqlite-state.js';
 import type { StateStore } from './state-store.js';
+import { withTimeout } from './with-timeout.js';
+
+/** The store named by STORE_URL could not be opened. */
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
 
 export interface Stores {
   cache: Keyv;
@@ -31,8 +37,13 @@ export async function openStores(target: StoreTarget, log: Log): Promise<Stores>
     };
   }
   if (target.kind === 'file') {
-    mkdirSync(dirname(target.path), { recursive: true });
-    const db = new Database(target.path);
+    let db: Database.Database;
+    try {
+      mkdirSync(dirname(target.path), { recursive: true });
+      db = new Database(target.path);
+    } catch (error) {
+      throw new StoreError(`could not open the SQLite file ${target.path} (${(error as Error).message})`);
+    }
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
     const cacheStore = new SqliteKeyvStore(db);
@@ -55,10 +66,21 @@ export async function openStores(target: StoreTarget, log: Log): Promise<Stores>
   }
   const redis = createClient({
     url: target.url,
+    // Commands fail at once while Redis is away, instead of queueing behind a dead connection.
+    disableOfflineQueue: true,
     socket: { connectTimeout: 5000, reconnectStrategy: (retries) => Math.min(retries * 200, 3000) },
   }) as RedisClientType;
-  redis.on('error', (error: Error) => log.warn('redis error', { error: error.message }));
-  await redis.connect();
+  let lastError = '';
+  redis.on('error', (error: Error) => {
+    if (error.message !== lastError) log.warn('redis error', { error: error.message });
+    lastError = error.message;
+  });
+  try {
+    await withTimeout(redis.connect(), 5_000, 'connecting to Redis');
+  } catch (error) {
+    redis.destroy();
+    throw new StoreError(`could not connect to Redis (${lastError || (error as Error).message})`);
+  }
   const cache = new Keyv({
     store: new KeyvRedis(redis, { namespace: CACHE_NAMESPACE }),
     namespace: CACHE_NAMESPACE,
