@@ -26,6 +26,9 @@ export interface Config {
   auditorsContact: string | undefined;
   auditLogChannel: string | undefined;
   personLimits: { perMinute: number; perDay: number };
+  watchIntervalSeconds: number;
+  /** Share of Connecteam's per-minute and per-day quota that polling may use. */
+  watchBudgetShare: number;
 }
 
 export class ConfigError extends Error {
@@ -117,6 +120,15 @@ const schema = z.object({
       .regex(/^[CG][A-Z0-9]{2,}$/, { message: 'must be a channel id such as C0123ABC' })
       .optional(),
   ),
+  WATCH_INTERVAL_SECONDS: optional(integer(1, 7 * 86_400).optional()),
+  WATCH_BUDGET_SHARE: optional(
+    z
+      .string()
+      .regex(/^(0?\.\d+|1(\.0+)?)$/, { message: 'must be a number above 0 and at most 1, such as 0.5' })
+      .transform(Number)
+      .pipe(z.number().gt(0, { message: 'must be above 0' }).max(1))
+      .optional(),
+  ),
   PERSON_LIMIT_PER_MINUTE: optional(integer(1, 10_000).optional()),
   PERSON_LIMIT_PER_DAY: optional(integer(1, 1_000_000).optional()),
   LOG_LEVEL: optional(
@@ -175,6 +187,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auditorsContact: e.AUDITORS_CONTACT?.trim(),
     auditLogChannel: e.AUDIT_LOG_CHANNEL,
     personLimits: { perMinute: e.PERSON_LIMIT_PER_MINUTE ?? 20, perDay: e.PERSON_LIMIT_PER_DAY ?? 200 },
+    watchIntervalSeconds: e.WATCH_INTERVAL_SECONDS ?? 300,
+    watchBudgetShare: e.WATCH_BUDGET_SHARE ?? 0.5,
   };
 }
 

@@ -5,6 +5,9 @@ import { AuditTrail } from './access/audit-trail.js';
 import { AccessGate } from './access/gate.js';
 import { PersonLimiter } from './access/person-limits.js';
 import { AccessPolicy, type Refusal } from './access/policy.js';
+import { ChannelPacer } from './alerts/pacer.js';
+import { Subscriptions } from './alerts/subscriptions.js';
+import { Watcher } from './alerts/watcher.js';
 import { AssignmentChecker } from './audit/assignment.js';
 import { AssetAuditor } from './audit/audit.js';
 import { IdentityResolver } from './audit/identity.js';
@@ -18,9 +21,14 @@ import { createLog, type Log } from './log.js';
 import { AmIAssigned } from './slack/am-i-assigned.js';
 import { type BotIdentity, createSlackApp } from './slack/app.js';
 import { AuditCommand } from './slack/audit-command.js';
+import { alertRenderer } from './slack/blocks/alert-message.js';
 import { refusalReply } from './slack/blocks/error-replies.js';
+import type { Message } from './slack/blocks/mrkdwn.js';
 import { boltLogger } from './slack/bolt-logger.js';
+import { ensureCanPost } from './slack/channel-access.js';
+import { SlackAlertPort } from './slack/slack-alert-port.js';
 import { SlackPeopleDirectory } from './slack/slack-people.js';
+import { WatchCommands } from './slack/watch-commands.js';
 import { webClientOptions } from './slack/web-client-options.js';
 import { openStores } from './store/open-stores.js';
 
@@ -71,7 +79,9 @@ export async function startApp(config: Config, options: RuntimeOptions = {}): Pr
   const identities = new IdentityResolver(slackPeople, connecteam, config.identityOverrides);
   const auditor = new AssetAuditor(connecteam, log, identities, now);
 
+  let stopWatcher = async () => {};
   const closeAll = async () => {
+    await stopWatcher();
     slackPeople.stop();
     await http.close().catch(() => undefined);
     await stores.close().catch(() => undefined);
@@ -105,9 +115,43 @@ export async function startApp(config: Config, options: RuntimeOptions = {}): Pr
     log,
     now,
   });
-  const auditCommand = new AuditCommand({ auditor, amIAssigned, gate, refusalReply: refusal, log, now });
-  const app = createSlackApp(config, bot, { auditCommand, amIAssigned }, log);
+  const subscriptions = new Subscriptions(stores.state);
+  const watcher = new Watcher<Message>({
+    subscriptions,
+    connecteam,
+    rateLimits,
+    requestCount: () => http.requestCount,
+    state: stores.state,
+    port: new SlackAlertPort(slackClient),
+    render: alertRenderer,
+    pacer: new ChannelPacer(),
+    log: log.child({ component: 'watcher' }),
+    intervalMs: config.watchIntervalSeconds * 1000,
+    share: config.watchBudgetShare,
+    now,
+  });
+  const watch = new WatchCommands({
+    subscriptions,
+    watcher,
+    gate,
+    refusalReply: refusal,
+    canPost: (channelId) => ensureCanPost(slackClient, channelId),
+    log,
+    now,
+  });
+  const auditCommand = new AuditCommand({
+    auditor,
+    amIAssigned,
+    watch,
+    gate,
+    refusalReply: refusal,
+    log,
+    now,
+  });
+  const app = createSlackApp(config, bot, { auditCommand, amIAssigned, watch }, log);
   slackPeople.start();
+  watcher.start();
+  stopWatcher = () => watcher.stop();
 
   let started: unknown;
   try {

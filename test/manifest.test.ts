@@ -36,7 +36,18 @@ describe('manifest.yml', () => {
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
     expect(manifest.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining(['commands', 'chat:write', 'users:read', 'users:read.email']),
+      expect.arrayContaining([
+        'commands',
+        'chat:write',
+        'users:read',
+        'users:read.email',
+        'usergroups:read',
+        'chat:write.public',
+        'channels:join',
+        'channels:read',
+        'groups:read',
+        'im:write',
+      ]),
     );
   });
 });

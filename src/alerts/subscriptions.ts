@@ -47,13 +47,20 @@ export class Subscriptions {
 
   /** Creates the subscription unless it exists; false means "already watching". */
   async add(subscription: Subscription): Promise<boolean> {
-    const created = await this.state.setIfAbsent(key(subscription.assetId, subscription.channelId), JSON.stringify(subscription));
+    const created = await this.state.setIfAbsent(
+      key(subscription.assetId, subscription.channelId),
+      JSON.stringify(subscription),
+    );
     if (!created) {
       // Watching again revives a paused subscription.
       const current = await this.getRaw(subscription.assetId, subscription.channelId);
       if (current?.parsed.paused) {
         const { paused: _paused, ...revived } = current.parsed;
-        await this.state.compareAndSet(key(subscription.assetId, subscription.channelId), current.raw, JSON.stringify(revived));
+        await this.state.compareAndSet(
+          key(subscription.assetId, subscription.channelId),
+          current.raw,
+          JSON.stringify(revived),
+        );
         return true;
       }
       return false;
@@ -69,7 +76,8 @@ export class Subscriptions {
     await this.state.delete(key(assetId, channelId));
     await this.state.setRemove(assetChannels(assetId), channelId);
     await this.state.setRemove(channelAssets(channelId), String(assetId));
-    if ((await this.state.setMembers(assetChannels(assetId))).length === 0) await this.state.setRemove(ASSETS, String(assetId));
+    if ((await this.state.setMembers(assetChannels(assetId))).length === 0)
+      await this.state.setRemove(ASSETS, String(assetId));
     return existed;
   }
 
@@ -78,7 +86,10 @@ export class Subscriptions {
   }
 
   /** The record with its stored text, for a later compare-and-set. */
-  async getRaw(assetId: number, channelId: string): Promise<{ raw: string; parsed: Subscription } | undefined> {
+  async getRaw(
+    assetId: number,
+    channelId: string,
+  ): Promise<{ raw: string; parsed: Subscription } | undefined> {
     const raw = await this.state.get(key(assetId, channelId));
     if (raw === undefined) return undefined;
     const parsed = subscriptionSchema.safeParse(JSON.parse(raw));
@@ -91,7 +102,9 @@ export class Subscriptions {
   }
 
   async watchedAssets(): Promise<number[]> {
-    return (await this.state.setMembers(ASSETS)).map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
+    return (await this.state.setMembers(ASSETS))
+      .map(Number)
+      .filter((id) => Number.isSafeInteger(id) && id > 0);
   }
 
   async channelsOf(assetId: number): Promise<string[]> {

@@ -137,7 +137,9 @@ export class ConnecteamHttp {
         throw new UnexpectedResponseError(`HTTP ${status} with a body that is not JSON`);
       }
     }
-    if (status === 429) throw new RateLimitedError(this.options.rateLimits.retryAtAfterLimit());
+    if (status === 429) {
+      throw new RateLimitedError(this.options.rateLimits.retryAtAfterLimit(response.headers['retry-after']));
+    }
     if (status >= 500) throw new UnavailableError(`HTTP ${status}`);
     if (status === 401) throw new BadApiKeyError();
     if (status === 403) throw new AccessDeniedError(undefined);

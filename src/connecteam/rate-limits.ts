@@ -35,6 +35,21 @@ function readReset(value: HeaderValue, now: number): number | undefined {
   return now + n * 1000;
 }
 
+/**
+ * `Retry-After` as epoch ms: delta-seconds ("3") or an HTTP date. At least one second from now,
+ * so "retry now" still means a pause rather than an immediate repeat; undefined when unreadable.
+ */
+function readRetryAfter(value: HeaderValue, now: number): number | undefined {
+  const raw = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  let at: number;
+  if (/^\d+(\.\d+)?$/.test(raw)) at = now + Number(raw) * 1000;
+  else if (/[a-z]/i.test(raw)) at = Date.parse(raw);
+  else return undefined;
+  if (!Number.isFinite(at)) return undefined;
+  return Math.max(at, now + 1000);
+}
+
 export class RateLimitTracker {
   private state: QuotaSnapshot = {
     minute: { limit: EXPERT_PLAN.minute, remaining: EXPERT_PLAN.minute, resetAt: undefined },
@@ -66,11 +81,16 @@ export class RateLimitTracker {
     }
   }
 
-  /** When a 429 (or its 200 look-alike) arrives: the time to wait for, from the headers. */
-  retryAtAfterLimit(): number {
+  /**
+   * When a 429 (or its 200 look-alike) arrives: the time to wait for. A `Retry-After` header
+   * (delta-seconds or an HTTP date) wins when present and readable; else the `x-ratelimit-*` resets.
+   */
+  retryAtAfterLimit(retryAfter?: HeaderValue): number {
     const now = this.now();
     const { minute, day } = this.state;
     const candidates: number[] = [];
+    const told = readRetryAfter(retryAfter, now);
+    if (told !== undefined) candidates.push(told);
     if (day.remaining === 0 && day.resetAt !== undefined) candidates.push(day.resetAt);
     if (minute.resetAt !== undefined) candidates.push(minute.resetAt);
     const retryAt = candidates.find((t) => t > now) ?? now + 60_000;

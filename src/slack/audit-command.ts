@@ -7,12 +7,16 @@ import type { AmIAssigned } from './am-i-assigned.js';
 import { auditReply } from './blocks/audit-reply.js';
 import { errorReply, invalidInputReply, stillWorkingReply, usageReply } from './blocks/error-replies.js';
 import type { Message } from './blocks/mrkdwn.js';
+import { watchButton } from './blocks/watch-replies.js';
 import { parseCommand } from './command-text.js';
 import { outcomeOf } from './outcome.js';
 import { type Reply, respondPatiently } from './respond-patiently.js';
+import type { WatchCommands } from './watch-commands.js';
+import { parseWatchCommand, type WatchCommand } from './watch-text.js';
 
 export interface AuditCommandDeps {
   auditor: AssetAuditor;
+  watch: WatchCommands;
   amIAssigned: AmIAssigned;
   gate: AccessGate;
   refusalReply: (refusal: Refusal) => Message;
@@ -34,7 +38,10 @@ export interface CommandInput {
 export class AuditCommand {
   constructor(private readonly deps: AuditCommandDeps) {}
 
-  async run(input: CommandInput, reply: Reply): Promise<void> {
+  /** `reply` answers privately; `announce` tells the whole channel (subscription changes). */
+  async run(input: CommandInput, reply: Reply, announce: Reply): Promise<void> {
+    const watch = parseWatchCommand(input.text);
+    if (watch) return this.runWatch(input, watch, reply, announce);
     const command = parseCommand(input.text);
     switch (command.kind) {
       case 'help':
@@ -49,6 +56,20 @@ export class AuditCommand {
         );
       case 'audit':
         return this.audit(input, command.assetId, reply);
+    }
+  }
+
+  private runWatch(input: CommandInput, command: WatchCommand, reply: Reply, announce: Reply): Promise<void> {
+    const who = { requester: input.requester, channelId: input.channelId, via: 'command' as const };
+    switch (command.kind) {
+      case 'invalid':
+        return reply(invalidInputReply(command.problem, command.input));
+      case 'watching':
+        return this.deps.watch.watching(who, reply);
+      case 'watch':
+        return this.deps.watch.watch(who, command.assetIds, reply, announce);
+      case 'unwatch':
+        return this.deps.watch.unwatch(who, command.assetIds, reply, announce);
     }
   }
 
@@ -85,7 +106,7 @@ export class AuditCommand {
         mentionsWithinMs: 1_500,
       });
       return {
-        message: auditReply(audit, now()),
+        message: auditReply(audit, now(), [watchButton(assetId)]),
         outcome: audit.source === 'stale' ? 'answered:stale' : 'answered',
       };
     } catch (error) {

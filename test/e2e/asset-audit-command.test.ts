@@ -97,7 +97,7 @@ describe('/asset-audit end to end (HTTP mode)', () => {
     [775, 200, { detail: 'Too many requests' }, 'Try again in 2 s'],
     [776, 503, { detail: 'down' }, "didn't answer properly while checking asset 776"],
     [777, 200, 'not json at all', "didn't answer properly while checking asset 777"],
-    [778, 200, { data: { permissions: 'nope' } }, "didn't answer properly while checking asset 778"],
+    [778, 200, { data: { permissions: 'nope' } }, 'asset 778 was not in a form asset-audit understands'],
   ])(
     'asset %i: HTTP %i from Connecteam becomes a friendly answer',
     async (assetId, status, body, expected) => {

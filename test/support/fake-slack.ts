@@ -18,6 +18,8 @@ export interface ApiCall {
   params: Record<string, unknown>;
   token: string | undefined;
   at: number;
+  /** Whether the fake answered ok. */
+  ok?: boolean;
 }
 
 export interface ResponseUrlPost {
@@ -78,6 +80,15 @@ export class FakeSlack {
   readonly responses: ResponseUrlPost[] = [];
   users: SlackUser[] = seedSlackUsers();
   usergroups = new Map<string, string[]>();
+  /** conversations.info answers; a channel not listed is a public channel the bot is in. */
+  channels = new Map<
+    string,
+    { is_private?: boolean; is_member?: boolean; is_archived?: boolean; is_im?: boolean; missing?: boolean }
+  >();
+  /** Messages posted with chat.postMessage, by channel. */
+  posted(channel: string): ApiCall[] {
+    return this.callsTo('chat.postMessage').filter((c) => c.params.channel === channel && c.ok);
+  }
   botToken = BOT_TOKEN;
   appToken = APP_TOKEN;
   url = '';
@@ -253,6 +264,31 @@ export class FakeSlack {
       }
       case 'chat.postMessage':
         return { ok: true, channel: params.channel, ts: `${Date.now() / 1000}` };
+      case 'conversations.info': {
+        const id = String(params.channel);
+        const channel = this.channels.get(id) ?? {};
+        if (channel.missing) return { ok: false, error: 'channel_not_found' };
+        const im = channel.is_im ?? id.startsWith('D');
+        return {
+          ok: true,
+          channel: {
+            id,
+            is_channel: !im && !channel.is_private,
+            is_group: channel.is_private === true,
+            is_im: im,
+            is_private: channel.is_private === true,
+            is_member: channel.is_member ?? true,
+            is_archived: channel.is_archived === true,
+          },
+        };
+      }
+      case 'conversations.join': {
+        const id = String(params.channel);
+        const channel = this.channels.get(id) ?? {};
+        if (channel.is_private) return { ok: false, error: 'method_not_supported_for_channel_type' };
+        this.channels.set(id, { ...channel, is_member: true });
+        return { ok: true, channel: { id } };
+      }
       case 'views.open':
         return { ok: true, view: { id: `V${this.calls.length}` } };
       default:

@@ -11,10 +11,10 @@ import {
   UnexpectedResponseError,
   ValidationError,
 } from '../../src/connecteam/errors.js';
-import { auditReply, personLine } from '../../src/slack/blocks/audit-reply.js';
+import { auditReply, groupLine, personLine } from '../../src/slack/blocks/audit-reply.js';
 import { errorReply, invalidInputReply, usageReply } from '../../src/slack/blocks/error-replies.js';
 import { fitLines } from '../../src/slack/blocks/fit.js';
-import { escapeMrkdwn, type Message } from '../../src/slack/blocks/mrkdwn.js';
+import { escapeMrkdwn, inlineText, type Message } from '../../src/slack/blocks/mrkdwn.js';
 
 const NOW = Date.UTC(2025, 5, 1, 9, 30, 0);
 
@@ -81,6 +81,18 @@ describe('escapeMrkdwn', () => {
   });
 });
 
+describe('inlineText', () => {
+  it('collapses every whitespace run to one space, trims, then escapes', () => {
+    expect(inlineText('a\nb\r\nc\td\u2028e\u2029f  \n g')).toBe('a b c d e f g');
+    expect(inlineText('  <@U1>\n& co ')).toBe('&lt;@U1&gt; &amp; co');
+    expect(inlineText(' \n\t ')).toBe('');
+  });
+
+  it('cuts to the given length before escaping', () => {
+    expect(inlineText('abcdef\n', 4)).toBe('abc…');
+  });
+});
+
 describe('fitLines', () => {
   it('keeps everything when it fits', () => {
     expect(fitLines('*T*', ['• a', '• b'], 1000)).toBe('*T*\n• a\n• b');
@@ -106,6 +118,36 @@ describe('fitLines', () => {
     const text = fitLines('T', lines, 20);
     expect(text).toBe('T\nab\n…and 9 more');
     expect(JSON.stringify(text).length).toBeLessThanOrEqual(20);
+  });
+
+  it('keeps a whole list whose last lines are shorter than the "…and N more" tail', () => {
+    const lines = ['• 501', '• 502', '• 503'];
+    const whole = 'T\n• 501\n• 502\n• 503';
+    expect(fitLines('T', lines, JSON.stringify(whole).length)).toBe(whole);
+    expect(fitLines('T', ['• Bo (1)', '• Al (2)'], JSON.stringify('T\n• Bo (1)\n• Al (2)').length)).toBe(
+      'T\n• Bo (1)\n• Al (2)',
+    );
+  });
+
+  it('when a list does not fit, shows as many lines as fit with the tail', () => {
+    const lines = ['• 501', '• 502', '• 503'];
+    const whole = 'T\n• 501\n• 502\n• 503';
+    const text = fitLines('T', lines, JSON.stringify(whole).length - 1);
+    expect(text).toBe('T\n• 501\n…and 2 more');
+    expect(JSON.stringify(text).length).toBeLessThanOrEqual(JSON.stringify(whole).length - 1);
+  });
+
+  it('never exceeds its budget and always accounts for every line, whatever the budget', () => {
+    const lines = Array.from({ length: 30 }, (_, i) => `• ${'x'.repeat(i % 7)}${i}`);
+    const whole = ['T', ...lines].join('\n');
+    for (let budget = 20; budget <= JSON.stringify(whole).length + 5; budget += 1) {
+      const text = fitLines('T', lines, budget);
+      expect(JSON.stringify(text).length, `budget ${budget}`).toBeLessThanOrEqual(budget);
+      if (JSON.stringify(whole).length <= budget) expect(text).toBe(whole);
+      const rows = text.split('\n');
+      const match = /^…and (\d+) more$/.exec(rows.at(-1) ?? '');
+      expect(rows.length - 1 - (match ? 1 : 0) + Number(match?.[1] ?? 0)).toBe(30);
+    }
   });
 
   it('always accounts for every line: shown + N = total', () => {
@@ -230,6 +272,83 @@ describe('auditReply', () => {
     expect(notes[1]).toMatch(/shown by id/);
   });
 
+  it('shows short lists whole: no "…and 2 more" for two small groups', () => {
+    const message = auditReply(
+      audit({
+        groups: [
+          { key: '7', name: 'HR' },
+          { key: '8', name: 'IT' },
+        ],
+      }),
+      NOW,
+    );
+    expect(sectionTexts(message)[3]).toBe('*Smart groups (2)*\n• HR (7)\n• IT (8)');
+  });
+
+  it('shows three unnamed groups whole', () => {
+    const message = auditReply(
+      audit({
+        groups: ['501', '502', '503'].map((key) => ({ key, name: undefined })),
+      }),
+      NOW,
+    );
+    expect(sectionTexts(message)[3]).toBe('*Smart groups (3)*\n• 501\n• 502\n• 503');
+  });
+
+  it('shows people with short names whole', () => {
+    const message = auditReply(
+      audit({
+        assignees: [
+          { userId: 1, name: 'Bo', archived: false },
+          { userId: 2, name: 'Al', archived: false },
+        ],
+      }),
+      NOW,
+    );
+    expect(sectionTexts(message)[2]).toBe('*Assigned people (2)*\n• Bo (1)\n• Al (2)');
+  });
+
+  it('names with newlines, tabs or line separators cannot make lines of their own', () => {
+    const fake = 'Eve\n• Ada Lovelace (9170357)\n*Assigned people (0)*';
+    const message = auditReply(
+      audit({
+        admins: [
+          { userId: 1, name: fake, archived: false },
+          { userId: 2, name: 'Bob\r\nSmith\tJr\u2028x\u2029y\u0085z', archived: false },
+        ],
+        assignees: [],
+        groups: [
+          { key: 'g1\n• fake', name: 'Night\r\n\nshift' },
+          { key: '  \n\t', name: undefined },
+          { key: '', name: 'Sales' },
+        ],
+      }),
+      NOW,
+    );
+    const [, adminsText, assigneesText, groupsText] = sectionTexts(message);
+    expect(adminsText?.split('\n')).toEqual([
+      '*Admins (2)*',
+      '• Eve • Ada Lovelace (9170357) *Assigned people (0)* (1)',
+      '• Bob Smith Jr x y z (2)',
+    ]);
+    expect(assigneesText).toBe('*Assigned people (0)*\n_None_');
+    expect(groupsText?.split('\n')).toEqual([
+      '*Smart groups (3)*',
+      '• Night shift (g1 • fake)',
+      '• (blank group id)',
+      '• Sales (blank group id)',
+    ]);
+    expect(JSON.stringify(message.blocks)).not.toMatch(/\\t|\u2028|\u2029|\\r/);
+  });
+
+  it('a whitespace-only name shows as a Connecteam user, and a group line never as "-"', () => {
+    expect(personLine({ userId: 5, name: ' \n\t ', archived: false }, { mention: false })).toBe(
+      '• Connecteam user (5)',
+    );
+    expect(groupLine({ key: ' ', name: undefined })).toBe('• (blank group id)');
+    expect(groupLine({ key: 'sg-1', name: '\n' })).toBe('• sg-1');
+  });
+
   it('stays within every Slack limit for 5,000 admins, 5,000 assignees and 1,000 nasty groups', () => {
     const nasty = Array.from({ length: 100 }, (_, i) => (i % 3 === 2 ? '😀' : '"\\'))
       .join('')
@@ -319,6 +438,7 @@ describe('errorReply', () => {
     ['ValidationError', new ValidationError(['path.assetId: bad'])],
     ['UnavailableError', new UnavailableError('timed out')],
     ['UnexpectedResponseError', new UnexpectedResponseError('drift at data.permissions')],
+    ['UnexpectedResponseError (shape)', new UnexpectedResponseError('drift at data.permissions', true)],
     ['a plain Error', new Error('Error: kaboom\n    at secretFunction (/app/src/x.ts:1:1)')],
     ['a thrown string', 'Error: weird'],
     ['undefined', undefined],
@@ -358,16 +478,46 @@ describe('errorReply', () => {
         new RateLimitedError(NOW),
         new ValidationError([]),
         new UnavailableError('x'),
+        new UnexpectedResponseError('x', true),
         new Error('x'),
       ].map((error) => errorReply(error, 1, NOW).text),
     );
-    expect(texts.size).toBe(7);
+    expect(texts.size).toBe(8);
   });
 
   it('rate limit says try again in N s, N rounded up from retryAt - now', () => {
     expect(errorReply(new RateLimitedError(NOW + 42_300), 12345, NOW).text).toMatch(/try again in 43 s\b/i);
     expect(errorReply(new RateLimitedError(NOW + 60_000), 12345, NOW).text).toMatch(/try again in 60 s\b/i);
     expect(errorReply(new RateLimitedError(NOW + 1), 12345, NOW).text).toMatch(/try again in 1 s\b/i);
+  });
+
+  it('rate limit says long waits in minutes, hours or days, not thousands of seconds', () => {
+    expect(errorReply(new RateLimitedError(NOW + 89_000), 12345, NOW).text).toMatch(/try again in 89 s\b/i);
+    expect(errorReply(new RateLimitedError(NOW + 7_195_000), 12345, NOW).text).toMatch(
+      /try again in 2 hours\b/i,
+    );
+    expect(errorReply(new RateLimitedError(NOW + 7_195_000), 12345, NOW).text).not.toMatch(/7195/);
+    expect(errorReply(new RateLimitedError(NOW + 300_000), 12345, NOW).text).toMatch(
+      /try again in 5 minutes\b/i,
+    );
+    expect(errorReply(new RateLimitedError(NOW + 3 * 86_400_000), 12345, NOW).text).toMatch(
+      /try again in 3 days\b/i,
+    );
+  });
+
+  it('an answer in a shape asset-audit does not understand: not your mistake, tell the operator', () => {
+    const text = errorReply(new UnexpectedResponseError('drift at data.permissions', true), 778, NOW).text;
+    expect(text).toContain("Connecteam's answer about asset 778 was not in a form asset-audit understands");
+    expect(text).toMatch(/not your mistake/i);
+    expect(text).toMatch(/tell whoever runs asset-audit/);
+    expect(text).not.toMatch(/try again in a minute/);
+    expect(text).not.toContain('drift at');
+  });
+
+  it('a garbled answer that may pass still says to try again', () => {
+    const text = errorReply(new UnexpectedResponseError('not JSON', false), 777, NOW).text;
+    expect(text).toContain("didn't answer properly while checking asset 777");
+    expect(text).toMatch(/try again/);
   });
 
   it('rate limit never says to wait 0 or a negative time', () => {

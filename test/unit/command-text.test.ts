@@ -90,9 +90,8 @@ describe('parseCommand: invalid input', () => {
     expect(expectInvalid(parseCommand('99999999999999999999999')).problem).toMatch(/too large/);
   });
 
-  it('refuses fullwidth digits', () => {
-    const result = expectInvalid(parseCommand('１２３'));
-    expect(result.input).toBe('１２３');
+  it('reads fullwidth digits as the ASCII digits they look like (NFKC)', () => {
+    expect(parseCommand('１２３')).toEqual({ kind: 'audit', assetId: 123 });
   });
 
   it('reports the input with whitespace collapsed', () => {
@@ -162,5 +161,56 @@ describe('parseCommand: properties', () => {
         }
       }),
     );
+  });
+});
+
+describe('parseCommand: ids as people paste and format them', () => {
+  it.each([
+    ['１２３４５', 12345],
+    ['＃１２３４５', 12345],
+    ['asset １２３４５', 12345],
+    ['\u200b12345', 12345],
+    ['123\u200b45', 12345],
+    ['12345\u200d', 12345],
+    ['\ufeff12345', 12345],
+    ['123\u206045', 12345],
+    ['\u200casset 12345\u200b', 12345],
+    ['١٢٣٤٥', 12345],
+    ['۱۲۳۴۵', 12345],
+    ['asset #١٢٣٤٥', 12345],
+    ['‘12345’', 12345],
+    ['`12345`', 12345],
+    ['*12345*', 12345],
+    ['_12345_', 12345],
+    ['*#12345*', 12345],
+    ['`asset 12345`', 12345],
+    ['12,345', 12345],
+    ['1,234,567', 1234567],
+    ['asset #1,234,567.', 1234567],
+    ['١٬٢٣٤', 1234],
+  ])('%j is asset %d', (text, assetId) => {
+    expect(parseCommand(text)).toEqual({ kind: 'audit', assetId });
+  });
+
+  it('reads the same forms after "me"', () => {
+    expect(parseCommand('me `12,345`')).toEqual({ kind: 'me', assetId: 12345 });
+    expect(parseCommand('me ١٢٣٤٥')).toEqual({ kind: 'me', assetId: 12345 });
+  });
+
+  it('still refuses decimals and several ids', () => {
+    expect(expectInvalid(parseCommand('12.5')).problem).toMatch(/whole number/);
+    expect(expectInvalid(parseCommand('12,34')).problem).toMatch(/whole number/);
+    expect(expectInvalid(parseCommand('12345 12346')).problem).toMatch(/one asset at a time/);
+    expect(expectInvalid(parseCommand('12,345 12,346')).problem).toMatch(/one asset at a time|no asset id/);
+    expect(expectInvalid(parseCommand('１２３４５ １２３４６')).problem).toMatch(/one asset at a time/);
+  });
+
+  it.each([
+    '<https://app.connecteam.com/assets/12345|link>',
+    '<https://app.connecteam.com/assets/12345>',
+    '&lt;https://example.com/12345|asset&gt;',
+    '<mailto:ops@example.com|ops>',
+  ])('calls a Slack link a mention or link: %j', (text) => {
+    expect(expectInvalid(parseCommand(text)).problem).toMatch(/Slack mention or link/);
   });
 });

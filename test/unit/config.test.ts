@@ -47,6 +47,8 @@ describe('loadConfig defaults', () => {
       auditorsContact: undefined,
       auditLogChannel: undefined,
       personLimits: { perMinute: 20, perDay: 200 },
+      watchIntervalSeconds: 300,
+      watchBudgetShare: 0.5,
     });
   });
 

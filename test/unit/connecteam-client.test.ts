@@ -219,14 +219,25 @@ describe('getAsset', () => {
     expect(fake.calls).toHaveLength(1);
   });
 
-  it('schema drift (permissions missing) is UnexpectedResponseError naming where', async () => {
+  it('absent or null lists mean nobody', async () => {
+    fake.script(ASSET_PATH, { status: 200, body: { data: { permissions: null } } });
+    await expect(client.getAsset(SEED_ASSET_ID)).resolves.toEqual({
+      assetId: SEED_ASSET_ID,
+      adminIds: [],
+      assignedUserIds: [],
+      smartGroups: [],
+    });
+  });
+
+  it('schema drift (permissions not a list) is a shape UnexpectedResponseError naming where', async () => {
     fake.script(ASSET_PATH, {
       status: 200,
-      body: { data: { assignments: { userIds: [1], smartGroups: [] } } },
+      body: { data: { permissions: 'all', assignments: { userIds: [1], smartGroups: [] } } },
     });
     const error = await failure(client.getAsset(SEED_ASSET_ID));
     expect(error).toBeInstanceOf(UnexpectedResponseError);
     expect((error as UnexpectedResponseError).reason).toContain('data.permissions');
+    expect((error as UnexpectedResponseError).shape).toBe(true);
   });
 
   it('schema drift (userId as a string) is UnexpectedResponseError', async () => {
@@ -468,6 +479,41 @@ describe('RateLimitTracker', () => {
     const past = new RateLimitTracker(() => now);
     past.observe({ 'x-ratelimit-minute-reset': '1699999990' });
     expect(past.retryAtAfterLimit()).toBe(now + 60_000);
+  });
+
+  it('after a limit, prefers Retry-After in seconds over the x-ratelimit resets', () => {
+    const now = 1_700_000_000_000;
+    const bare = new RateLimitTracker(() => now);
+    expect(bare.retryAtAfterLimit('3')).toBe(now + 3_000);
+    expect(bare.blockedUntil()).toBe(now + 3_000);
+    const measured = new RateLimitTracker(() => now);
+    measured.observe({ 'x-ratelimit-minute-reset': '1700000030' });
+    expect(measured.retryAtAfterLimit(' 5 ')).toBe(now + 5_000);
+    expect(new RateLimitTracker(() => now).retryAtAfterLimit(['4', '9'])).toBe(now + 4_000);
+  });
+
+  it('after a limit, reads Retry-After as an HTTP date', () => {
+    const now = Date.parse('Wed, 21 Oct 2026 07:28:00 GMT');
+    const tracker = new RateLimitTracker(() => now);
+    expect(tracker.retryAtAfterLimit('Wed, 21 Oct 2026 07:28:20 GMT')).toBe(now + 20_000);
+  });
+
+  it('after a limit, falls back to the headers when Retry-After is absent or unreadable', () => {
+    const now = 1_700_000_000_000;
+    for (const value of [undefined, '', 'soon', '-3', 'Thu, 99 Foo 2026 nonsense']) {
+      const tracker = new RateLimitTracker(() => now);
+      tracker.observe({ 'x-ratelimit-minute-reset': '1700000030' });
+      expect(tracker.retryAtAfterLimit(value), String(value)).toBe(1_700_000_030_000);
+      expect(new RateLimitTracker(() => now).retryAtAfterLimit(value)).toBe(now + 60_000);
+    }
+  });
+
+  it('after a limit, a Retry-After of 0 or in the past still pauses a second', () => {
+    const now = 1_700_000_000_000;
+    expect(new RateLimitTracker(() => now).retryAtAfterLimit('0')).toBe(now + 1_000);
+    expect(new RateLimitTracker(() => now).retryAtAfterLimit(new Date(now - 60_000).toUTCString())).toBe(
+      now + 1_000,
+    );
   });
 
   it('an HTTP call while blocked fails at once with the block time and sends nothing', async () => {

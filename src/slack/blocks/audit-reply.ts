@@ -2,20 +2,22 @@ import type { KnownBlock } from '@slack/types';
 import type { AssetAudit, GroupRef, PersonRef } from '../../audit/audit.js';
 import { fitLines, serializedLength, shareBudget } from './fit.js';
 import { LIMITS } from './limits.js';
-import { durationText, escapeMrkdwn, type Message, plural, slackDate, truncate } from './mrkdwn.js';
+import { durationText, inlineText, type Message, plural, slackDate, truncate } from './mrkdwn.js';
 
 const NAME_MAX = 80;
 
 export function personLine(person: PersonRef, options: { mention: boolean }): string {
   const mention = options.mention && person.slackUserId ? `<@${person.slackUserId}> ` : '';
-  const name = person.name ? escapeMrkdwn(truncate(person.name, NAME_MAX)) : 'Connecteam user';
+  const name = inlineText(person.name ?? '', NAME_MAX) || 'Connecteam user';
   const archived = person.archived ? ' · _archived_' : '';
   return `• ${mention}${name} (${person.userId})${archived}`;
 }
 
 export function groupLine(group: GroupRef): string {
-  const key = escapeMrkdwn(truncate(group.key, NAME_MAX));
-  return group.name ? `• ${escapeMrkdwn(truncate(group.name, NAME_MAX))} (${key})` : `• ${key}`;
+  const key = inlineText(group.key, NAME_MAX);
+  const name = inlineText(group.name ?? '', NAME_MAX);
+  if (key === '') return name ? `• ${name} (blank group id)` : '• (blank group id)';
+  return name ? `• ${name} (${key})` : `• ${key}`;
 }
 
 /** Where the data came from and how old it is, for the context line. */

@@ -38,14 +38,18 @@ export function errorReply(error: unknown, assetId: number | undefined, now: num
     );
   }
   if (error instanceof RateLimitedError) {
-    const seconds = Math.max(1, Math.ceil((error.retryAt - now) / 1000));
     return textMessage(
-      `:hourglass: Connecteam is busy: the company's API request limit has been reached, so ${asset} can't be checked right now. Try again in ${seconds} s. (Not your mistake.)`,
+      `:hourglass: Connecteam is busy: the company's API request limit has been reached, so ${asset} can't be checked right now. Try again in ${waitText(error.retryAt - now)}. (Not your mistake.)`,
     );
   }
   if (error instanceof ValidationError) {
     return textMessage(
       `:warning: Connecteam refused the request for ${asset} as invalid. This is the app's problem, not yours: please tell whoever runs asset-audit.`,
+    );
+  }
+  if (error instanceof UnexpectedResponseError && error.shape) {
+    return textMessage(
+      `:warning: Connecteam's answer about ${asset} was not in a form asset-audit understands. This is not your mistake, and trying again won't help: please tell whoever runs asset-audit (the app may need an update).`,
     );
   }
   if (error instanceof UnavailableError || error instanceof UnexpectedResponseError) {
@@ -59,6 +63,12 @@ export function errorReply(error: unknown, assetId: number | undefined, now: num
   return textMessage(
     `:warning: Something went wrong on our side while checking ${asset}. Please try again; if it keeps happening, tell whoever runs asset-audit.`,
   );
+}
+
+/** A wait as people say it: "12 s" while it is short (rounded up, at least 1 s), else "2 hours". */
+function waitText(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  return seconds < 90 ? `${seconds} s` : durationText(ms);
 }
 
 export function invalidInputReply(problem: string, input: string): Message {

@@ -5,21 +5,26 @@ const jsonLength = (text: string) => JSON.stringify(text).length;
 /**
  * Joins a title and lines into one section text that fits both Slack's per-section limit and a
  * share of the message's serialized size, ending with "…and N more" when lines had to go.
+ * A list that fits whole is always shown whole, even when its last lines are shorter than the tail.
  */
 export function fitLines(title: string, lines: string[], maxJson: number, empty = '_None_'): string {
   const maxChars = LIMITS.sectionText;
   if (lines.length === 0) return `${title}\n${empty}`;
+  const fits = (text: string) => text.length <= maxChars && jsonLength(text) <= maxJson;
+  const whole = [title, ...lines].join('\n');
+  if (fits(whole)) return whole;
+  // Something has to go. Showing one more line adds at least one character ("\n") while the tail
+  // shrinks by at most one (a digit), so the first k that fails ends the search.
   let text = title;
-  for (let i = 0; i < lines.length; i += 1) {
-    const candidate = `${text}\n${lines[i]}`;
-    const left = lines.length - i - 1;
-    const tail = left > 0 ? `\n…and ${left} more` : '';
-    if (candidate.length + tail.length > maxChars || jsonLength(candidate + tail) > maxJson) {
-      return `${text}\n…and ${lines.length - i} more`;
-    }
+  let shown = 0;
+  while (shown < lines.length - 1) {
+    const candidate = `${text}\n${lines[shown]}`;
+    if (!fits(`${candidate}\n…and ${lines.length - shown - 1} more`)) break;
     text = candidate;
+    shown += 1;
   }
-  return text;
+  const left = lines.length - shown;
+  return `${text}\n…and ${left} more`;
 }
 
 /** Splits a serialized-size budget between lists, giving what short lists leave to the long ones. */

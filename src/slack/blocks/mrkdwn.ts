@@ -1,8 +1,31 @@
 import type { KnownBlock } from '@slack/types';
 
-/** Text from Connecteam or from a person can never format, link or ping once escaped. */
+/**
+ * Escapes `&`, `<` and `>`, so text from Connecteam or from a person can't link, ping (`<!channel>`)
+ * or mention (`<@U…>`) once escaped. It does NOT stop formatting: Slack mrkdwn has no escape for
+ * `*bold*`, `_italic_`, `~strike~` or `` `code` ``, so such characters may still style the text
+ * around them. Use `inlineText` for text that must also stay on its own line.
+ */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Every run of whitespace or control characters (newlines, \r\n, tabs, U+2028/U+2029, U+0085…)
+ * as one space, trimmed, so outside text can't start lines of its own.
+ */
+export function collapseWhitespace(text: string): string {
+  return text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
+}
+
+/**
+ * Outside text (a name, a group) for one line of mrkdwn: whitespace collapsed, cut to `max`
+ * characters when given, then escaped. Empty when nothing visible is left.
+ */
+export function inlineText(text: string, max?: number): string {
+  const flat = collapseWhitespace(text);
+  if (flat === '') return '';
+  return escapeMrkdwn(max === undefined ? flat : truncate(flat, max));
 }
 
 /** Cuts text to `max` characters, marking the cut. Never returns an empty string. */

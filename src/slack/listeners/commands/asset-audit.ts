@@ -20,8 +20,14 @@ export function assetAuditCommand(command: AuditCommand) {
     }
     const { text, user_id, channel_id, team_id, enterprise_id } = parsed.data;
     const requester = { userId: user_id, teamId: team_id, enterpriseId: enterprise_id || undefined };
-    await command.run({ text, requester, channelId: channel_id }, async (message) => {
-      await respond({ response_type: 'ephemeral', ...message });
-    });
+    await command.run(
+      { text, requester, channelId: channel_id },
+      async (message) => {
+        await respond({ response_type: 'ephemeral', ...message });
+      },
+      async (message) => {
+        await respond({ response_type: 'in_channel', ...message });
+      },
+    );
   };
 }

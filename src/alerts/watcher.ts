@@ -1,0 +1,291 @@
+import { type Change, diffSnapshots, type Snapshot, snapshotOf } from '../audit/diff.js';
+import type { CachedConnecteam } from '../connecteam/cached-client.js';
+import {
+  AccessDeniedError,
+  AssetNotFoundError,
+  type ConnecteamError,
+  isConnecteamError,
+  UnavailableError,
+} from '../connecteam/errors.js';
+import { fullName } from '../connecteam/model.js';
+import type { RateLimitTracker } from '../connecteam/rate-limits.js';
+import type { Log } from '../log.js';
+import type { StateStore } from '../store/state-store.js';
+import type { AlertPort, AlertRenderer, Names } from './alert-port.js';
+import { checkEveryMs, leavesRoomForPeople, pollBudget } from './budget.js';
+import { Lease } from './lock.js';
+import type { ChannelPacer } from './pacer.js';
+import type { Subscription, Subscriptions } from './subscriptions.js';
+
+export interface WatcherOptions<M> {
+  subscriptions: Subscriptions;
+  connecteam: CachedConnecteam;
+  rateLimits: RateLimitTracker;
+  /** Counts Connecteam requests, so the watcher can pay for what it really spent. */
+  requestCount: () => number;
+  state: StateStore;
+  port: AlertPort<M>;
+  render: AlertRenderer<M>;
+  pacer: ChannelPacer;
+  log: Log;
+  intervalMs: number;
+  share: number;
+  now?: () => number;
+}
+
+const LOCK_KEY = 'watcher-lock';
+const RELOAD_EVERY_MS = 15_000;
+
+type Outcome = { snapshot: Snapshot } | { outage: ConnecteamError };
+
+/**
+ * Polls watched assets within the quota share, compares each with what every watching channel
+ * was last told, and posts what changed. One instance polls at a time (a lease in the state
+ * store); a channel's record advances only after its post succeeded or failed for good.
+ */
+export class Watcher<M> {
+  private readonly now: () => number;
+  private readonly lease: Lease;
+  private holding = false;
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private lastChecked = new Map<number, number>();
+  private reloadedAt = 0;
+  private nextPollAt = 0;
+  private loggedEveryMs = 0;
+  private renewedAt = 0;
+
+  constructor(private readonly o: WatcherOptions<M>) {
+    this.now = o.now ?? Date.now;
+    // Taken over within two intervals if the holder dies (and never slower than 30 s).
+    this.lease = new Lease(o.state, LOCK_KEY, Math.min(30_000, Math.max(2_000, o.intervalMs)));
+  }
+
+  /** How often each asset is checked with `assets` watched: the interval, or what the budget needs. */
+  checkEveryMs(assets: number): number {
+    return checkEveryMs(assets, this.o.intervalMs, pollBudget(this.o.rateLimits.snapshot(), this.o.share));
+  }
+
+  start(): void {
+    this.loop ??= this.run().catch((error: unknown) =>
+      this.o.log.error('watcher stopped on an error', { error }),
+    );
+  }
+
+  /** Finishes the check in flight, then releases the lease. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    if (this.holding) await this.lease.release().catch(() => false);
+    this.holding = false;
+  }
+
+  /** The first snapshot of a newly watched asset: a fresh fetch; throws what Connecteam said. */
+  async firstSnapshot(assetId: number): Promise<Snapshot> {
+    const outcome = await this.fetch(assetId);
+    if ('outage' in outcome) throw outcome.outage;
+    if (outcome.snapshot.status === 'not_found') throw new AssetNotFoundError(assetId);
+    if (outcome.snapshot.status === 'denied') throw new AccessDeniedError(assetId);
+    await this.o.subscriptions.markChecked(assetId, this.now());
+    return outcome.snapshot;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      if (!this.holding) {
+        this.holding = await this.lease.acquire().catch(() => false);
+        if (!this.holding) {
+          await this.sleep(this.lease.ttlMs / 2);
+          continue;
+        }
+        this.renewedAt = this.now();
+        this.reloadedAt = 0;
+        this.o.log.info('this instance now polls watched assets');
+      }
+      if (await this.stillHolding()) await this.tick();
+    }
+  }
+
+  /** Renews the lease when a third of it has gone; false once another instance has it. */
+  private async stillHolding(): Promise<boolean> {
+    if (!this.holding) return false;
+    if (this.now() - this.renewedAt < this.lease.ttlMs / 3) return true;
+    this.holding = await this.lease.renew().catch(() => false);
+    this.renewedAt = this.now();
+    if (!this.holding) this.o.log.warn('lost the polling lease; another instance polls now');
+    return this.holding;
+  }
+
+  private async tick(): Promise<void> {
+    const now = this.now();
+    if (now - this.reloadedAt > RELOAD_EVERY_MS) await this.reload();
+    const quota = this.o.rateLimits.snapshot();
+    const budget = pollBudget(quota, this.o.share);
+    const blockedUntil = this.o.rateLimits.blockedUntil();
+    if (blockedUntil > now) return this.sleep(Math.min(blockedUntil - now, this.lease.ttlMs / 3));
+    if (now < this.nextPollAt) return this.sleep(Math.min(this.nextPollAt - now, this.lease.ttlMs / 3));
+    if (!leavesRoomForPeople(quota, this.o.share, now)) return this.sleep(budget.spacingMs);
+    const every = checkEveryMs(this.lastChecked.size, this.o.intervalMs, budget);
+    if (every !== this.loggedEveryMs) {
+      if (every > this.o.intervalMs) {
+        this.o.log.info('watch interval stretched by the quota', {
+          assets: this.lastChecked.size,
+          everyMs: every,
+          intervalMs: this.o.intervalMs,
+        });
+      }
+      this.loggedEveryMs = every;
+    }
+    const next = this.mostOverdue();
+    if (next === undefined) return this.sleep(Math.min(RELOAD_EVERY_MS, this.lease.ttlMs / 3));
+    const dueAt = next.lastChecked + every;
+    if (dueAt > now) return this.sleep(Math.min(dueAt - now, this.lease.ttlMs / 3));
+    const before = this.o.requestCount();
+    await this.check(next.assetId);
+    const spent = Math.max(1, this.o.requestCount() - before);
+    // Pay for every request the check made, spread evenly: no bursts.
+    this.nextPollAt = this.now() + spent * budget.spacingMs;
+  }
+
+  private mostOverdue(): { assetId: number; lastChecked: number } | undefined {
+    let best: { assetId: number; lastChecked: number } | undefined;
+    for (const [assetId, lastChecked] of this.lastChecked) {
+      if (!best || lastChecked < best.lastChecked) best = { assetId, lastChecked };
+    }
+    return best;
+  }
+
+  private async reload(): Promise<void> {
+    const assets = await this.o.subscriptions.watchedAssets();
+    const next = new Map<number, number>();
+    for (const assetId of assets) {
+      next.set(
+        assetId,
+        this.lastChecked.get(assetId) ?? (await this.o.subscriptions.lastChecked(assetId)) ?? 0,
+      );
+    }
+    this.lastChecked = next;
+    this.reloadedAt = this.now();
+  }
+
+  /** One poll of one asset, and delivery to every channel watching it. */
+  async check(assetId: number): Promise<void> {
+    const outcome = await this.fetch(assetId);
+    const at = this.now();
+    this.lastChecked.set(assetId, at);
+    await this.o.subscriptions.markChecked(assetId, at);
+    for (const channelId of await this.o.subscriptions.channelsOf(assetId)) {
+      try {
+        await this.deliver(assetId, channelId, outcome);
+      } catch (error) {
+        this.o.log.error('alert delivery failed', { assetId, channelId, error });
+      }
+    }
+  }
+
+  private async fetch(assetId: number): Promise<Outcome> {
+    try {
+      const answer = await this.o.connecteam.asset(assetId, { fresh: true, deadline: this.now() + 15_000 });
+      // A stale answer means Connecteam failed: that is an outage, not the asset's state.
+      if (answer.source === 'stale')
+        return { outage: answer.staleBecause ?? new UnavailableError('no fresh answer') };
+      return { snapshot: snapshotOf(answer.value) };
+    } catch (error) {
+      if (error instanceof AssetNotFoundError) return { snapshot: { status: 'not_found' } };
+      if (error instanceof AccessDeniedError) return { snapshot: { status: 'denied' } };
+      if (isConnecteamError(error)) {
+        this.o.log.warn('watch check failed', { assetId, reason: error.kind });
+        return { outage: error };
+      }
+      this.o.log.error('watch check failed', { assetId, error });
+      return { outage: new UnavailableError('internal error') };
+    }
+  }
+
+  private async deliver(assetId: number, channelId: string, outcome: Outcome): Promise<void> {
+    const record = await this.o.subscriptions.getRaw(assetId, channelId);
+    if (!record || record.parsed.paused) return;
+    const sub = record.parsed;
+    if (sub.retryAfter !== undefined && sub.retryAfter > this.now()) return;
+    let message: M;
+    let next: Subscription;
+    if ('outage' in outcome) {
+      if (sub.outage) return; // Told once when it started; the next notice is when it ends.
+      message = this.o.render.outage(sub, outcome.outage);
+      next = { ...sub, outage: { kind: outcome.outage.kind, since: this.now() } };
+    } else {
+      const change = diffSnapshots(sub.told, outcome.snapshot, sub.lastReadable);
+      if (!change && !sub.outage) return;
+      message = this.o.render.change(sub, change, sub.outage !== undefined, await this.names(change));
+      const { outage: _ended, ...rest } = sub;
+      next = {
+        ...rest,
+        told: outcome.snapshot,
+        lastReadable: outcome.snapshot.status === 'ok' ? outcome.snapshot : sub.lastReadable,
+      };
+    }
+    await this.o.pacer.wait(channelId);
+    // Only the lease holder posts: after losing it, the new holder will deliver this change.
+    if (!(await this.stillHolding())) return;
+    const result = await this.o.port.post(channelId, message);
+    if (result.ok) {
+      const { retryAfter: _done, ...advanced } = next;
+      await this.advance(record.raw, advanced);
+      return;
+    }
+    if ('permanent' in result) {
+      // Advance and pause: this channel can't be told anything until someone watches again.
+      this.o.log.warn('alerts to a channel paused', { assetId, channelId, reason: result.permanent });
+      await this.advance(record.raw, { ...next, paused: { reason: result.permanent, at: this.now() } });
+      await this.o.port.tell(sub.createdBy, this.o.render.paused(sub, result.permanent));
+      return;
+    }
+    const until = this.now() + result.retryAfterMs;
+    this.o.pacer.holdOff(channelId, until);
+    await this.advance(record.raw, { ...sub, retryAfter: until });
+  }
+
+  private async advance(previousRaw: string, next: Subscription): Promise<void> {
+    if (!(await this.o.subscriptions.advance(previousRaw, next))) {
+      this.o.log.info('subscription changed meanwhile; not advanced', {
+        assetId: next.assetId,
+        channelId: next.channelId,
+      });
+    }
+  }
+
+  private async names(change: Change | undefined): Promise<Names> {
+    const access = change?.kind === 'access' ? change : change?.kind === 'back' ? change.access : undefined;
+    if (!access) return { people: new Map(), groups: new Map() };
+    const ids = [
+      ...access.admins.added,
+      ...access.admins.removed,
+      ...access.assignees.added,
+      ...access.assignees.removed,
+    ];
+    const [people, groups] = await Promise.all([
+      this.o.connecteam.people(ids),
+      access.groups.added.length + access.groups.removed.length > 0
+        ? this.o.connecteam.groupNames()
+        : Promise.resolve({ names: new Map<string, string>() }),
+    ]);
+    const named = new Map<number, string>();
+    for (const [id, user] of people.byId) {
+      if (user && fullName(user)) named.set(id, fullName(user));
+    }
+    return { people: named, groups: groups.names };
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, Math.max(10, ms));
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
