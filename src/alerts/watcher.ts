@@ -34,6 +34,7 @@ export interface WatcherOptions<M> {
 }
 
 const LOCK_KEY = 'watcher-lock';
+const LIMITS_KEY = 'connecteam-limits';
 const RELOAD_EVERY_MS = 15_000;
 
 type Outcome = { snapshot: Snapshot } | { outage: ConnecteamError };
@@ -55,6 +56,7 @@ export class Watcher<M> {
   private nextPollAt = 0;
   private loggedEveryMs = 0;
   private renewedAt = 0;
+  private savedLimits = '';
 
   constructor(private readonly o: WatcherOptions<M>) {
     this.now = o.now ?? Date.now;
@@ -102,6 +104,7 @@ export class Watcher<M> {
         }
         this.renewedAt = this.now();
         this.reloadedAt = 0;
+        await this.loadLimits();
         this.o.log.info('this instance now polls watched assets');
       }
       if (await this.stillHolding()) await this.tick();
@@ -120,7 +123,7 @@ export class Watcher<M> {
 
   private async tick(): Promise<void> {
     const now = this.now();
-    if (now - this.reloadedAt > RELOAD_EVERY_MS) await this.reload();
+    if (now - this.reloadedAt > this.reloadEveryMs()) await this.reload();
     const quota = this.o.rateLimits.snapshot();
     const budget = pollBudget(quota, this.o.share);
     const blockedUntil = this.o.rateLimits.blockedUntil();
@@ -128,7 +131,7 @@ export class Watcher<M> {
     if (now < this.nextPollAt) return this.sleep(Math.min(this.nextPollAt - now, this.lease.ttlMs / 3));
     if (!leavesRoomForPeople(quota, this.o.share, now)) return this.sleep(budget.spacingMs);
     const every = checkEveryMs(this.lastChecked.size, this.o.intervalMs, budget);
-    if (every !== this.loggedEveryMs) {
+    if (every !== this.loggedEveryMs && this.lastChecked.size > 0) {
       if (every > this.o.intervalMs) {
         this.o.log.info('watch interval stretched by the quota', {
           assets: this.lastChecked.size,
@@ -139,14 +142,40 @@ export class Watcher<M> {
       this.loggedEveryMs = every;
     }
     const next = this.mostOverdue();
-    if (next === undefined) return this.sleep(Math.min(RELOAD_EVERY_MS, this.lease.ttlMs / 3));
+    if (next === undefined) return this.sleep(Math.min(this.reloadEveryMs(), this.lease.ttlMs / 3));
     const dueAt = next.lastChecked + every;
     if (dueAt > now) return this.sleep(Math.min(dueAt - now, this.lease.ttlMs / 3));
     const before = this.o.requestCount();
     await this.check(next.assetId);
+    await this.saveLimits();
     const spent = Math.max(1, this.o.requestCount() - before);
     // Pay for every request the check made, spread evenly: no bursts.
     this.nextPollAt = this.now() + spent * budget.spacingMs;
+  }
+
+  /** The plan's limits outlive a restart, so the budget is right before the first answer. */
+  private async loadLimits(): Promise<void> {
+    const saved = await this.o.state.get(LIMITS_KEY).catch(() => undefined);
+    if (!saved) return;
+    const limits = JSON.parse(saved) as { minute?: unknown; day?: unknown };
+    if (typeof limits.minute === 'number' && typeof limits.day === 'number') {
+      this.o.rateLimits.seed({ minute: limits.minute, day: limits.day });
+    }
+  }
+
+  private async saveLimits(): Promise<void> {
+    const quota = this.o.rateLimits.snapshot();
+    if (!quota.measured) return;
+    const limits = JSON.stringify({ minute: quota.minute.limit, day: quota.day.limit });
+    if (limits !== this.savedLimits) {
+      await this.o.state.set(LIMITS_KEY, limits).catch(() => undefined);
+      this.savedLimits = limits;
+    }
+  }
+
+  /** Subscriptions made on any instance are picked up this often. */
+  private reloadEveryMs(): number {
+    return Math.min(RELOAD_EVERY_MS, Math.max(1_000, this.o.intervalMs));
   }
 
   private mostOverdue(): { assetId: number; lastChecked: number } | undefined {

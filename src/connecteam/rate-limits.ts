@@ -60,6 +60,13 @@ export class RateLimitTracker {
 
   constructor(private readonly now: () => number = Date.now) {}
 
+  /** The plan's limits as last seen (perhaps by an earlier run), until headers say otherwise. */
+  seed(limits: { minute: number; day: number }): void {
+    if (this.state.measured) return;
+    this.state.minute = { ...this.state.minute, limit: limits.minute, remaining: limits.minute };
+    this.state.day = { ...this.state.day, limit: limits.day, remaining: limits.day };
+  }
+
   snapshot(): QuotaSnapshot {
     return structuredClone(this.state);
   }

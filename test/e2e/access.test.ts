@@ -185,7 +185,7 @@ describe('per-person limits shared by two instances on Redis', () => {
         assignments: { userIds: [], smartGroups: [] },
       });
     }
-    const env = { STORE_URL: 'redis://127.0.0.1:6379', PERSON_LIMIT_PER_MINUTE: '4' };
+    const env = { STORE_URL: 'redis://127.0.0.1:6379/6', PERSON_LIMIT_PER_MINUTE: '4' };
     a = await startHarness({ env, slack, connecteam });
     b = await startHarness({ env, slack, connecteam });
   });

@@ -85,6 +85,8 @@ export class FakeSlack {
     string,
     { is_private?: boolean; is_member?: boolean; is_archived?: boolean; is_im?: boolean; missing?: boolean }
   >();
+  /** chat.postMessage to these channels fails like this (`times` left; undefined = always). */
+  postFailures = new Map<string, { error?: string; status?: number; retryAfter?: number; times?: number }>();
   /** Messages posted with chat.postMessage, by channel. */
   posted(channel: string): ApiCall[] {
     return this.callsTo('chat.postMessage').filter((c) => c.params.channel === channel && c.ok);
@@ -215,18 +217,37 @@ export class FakeSlack {
     const params = parseParams(raw, req.headers['content-type'], url.searchParams);
     const token =
       (req.headers.authorization ?? '').replace(/^Bearer /, '') || (params.token as string | undefined);
-    this.calls.push({ method, params, token, at: Date.now() });
+    const call: ApiCall = { method, params, token, at: Date.now() };
+    this.calls.push(call);
     const script = this.scripted.get(method)?.shift();
     if (script) {
       if (script.delayMs) await sleep(script.delayMs);
-      return sendJson(res, script.status ?? 200, script.body ?? { ok: true }, script.headers);
+      const body = script.body ?? { ok: true };
+      call.ok = (script.status ?? 200) === 200 && body.ok === true;
+      return sendJson(res, script.status ?? 200, body, script.headers);
     }
     if (method === 'apps.connections.open') {
       if (token !== this.appToken) return sendJson(res, 200, { ok: false, error: 'invalid_auth' });
       return sendJson(res, 200, { ok: true, url: `${this.url.replace('http', 'ws')}/socket` });
     }
     if (token !== this.botToken) return sendJson(res, 200, { ok: false, error: 'invalid_auth' });
-    sendJson(res, 200, this.api(method, params));
+    const failure = method === 'chat.postMessage' ? this.postFailures.get(String(params.channel)) : undefined;
+    if (failure && (failure.times === undefined || failure.times > 0)) {
+      if (failure.times !== undefined) failure.times -= 1;
+      call.ok = false;
+      if (failure.status === 429) {
+        return sendJson(
+          res,
+          429,
+          { ok: false, error: 'ratelimited' },
+          { 'retry-after': String(failure.retryAfter ?? 1) },
+        );
+      }
+      return sendJson(res, failure.status ?? 200, { ok: false, error: failure.error ?? 'internal_error' });
+    }
+    const answer = this.api(method, params);
+    call.ok = answer.ok === true;
+    sendJson(res, 200, answer);
   }
 
   private api(method: string, params: Record<string, unknown>): Record<string, unknown> {
