@@ -12,6 +12,7 @@ import { loadConfig } from '../src/config.js';
 import { createLog } from '../src/log.js';
 import { startApp } from '../src/runtime.js';
 import { type FakeAsset, FakeConnecteam, type FakeUser } from '../test/support/fake-connecteam.js';
+import { fakeEnv } from '../test/support/fake-env.js';
 import { FakeSlack, type ResponseUrlPost, type SlackUser, TEAM_ID } from '../test/support/fake-slack.js';
 import { commandBody, postToApp, SIGNING_SECRET } from '../test/support/slack-request.js';
 
@@ -76,13 +77,7 @@ for (const id of requesters) {
 // --- The app, as in scripts/demo.ts, with per-person limits out of the way.
 
 const config = loadConfig({
-  SLACK_BOT_TOKEN: slack.botToken,
-  SLACK_SIGNING_SECRET: SIGNING_SECRET,
-  SLACK_API_URL: slack.apiUrl,
-  CONNECTEAM_API_KEY: connecteam.apiKey,
-  CONNECTEAM_BASE_URL: connecteam.url,
-  STORE_URL: 'memory://',
-  PORT: '0',
+  ...fakeEnv(slack, connecteam),
   PERSON_LIMIT_PER_MINUTE: '10000',
   PERSON_LIMIT_PER_DAY: '1000000',
 });

@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config.js';
 import { createLog } from '../src/log.js';
 import { startApp } from '../src/runtime.js';
 import { FakeConnecteam } from '../test/support/fake-connecteam.js';
+import { fakeEnv } from '../test/support/fake-env.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { messageShortcut, viewSubmission } from '../test/support/slack-payloads.js';
 import { commandBody, payloadBody, postToApp, SIGNING_SECRET } from '../test/support/slack-request.js';
@@ -29,13 +30,7 @@ const userId = asUser || (shortcut ? 'U0ALAN' : 'U0ADA');
 const slack = await new FakeSlack().start();
 const connecteam = await new FakeConnecteam().start();
 const config = loadConfig({
-  SLACK_BOT_TOKEN: slack.botToken,
-  SLACK_SIGNING_SECRET: SIGNING_SECRET,
-  SLACK_API_URL: slack.apiUrl,
-  CONNECTEAM_API_KEY: connecteam.apiKey,
-  CONNECTEAM_BASE_URL: connecteam.url,
-  STORE_URL: 'memory://',
-  PORT: '0',
+  ...fakeEnv(slack, connecteam),
 });
 const app = await startApp(config, {
   log: createLog({

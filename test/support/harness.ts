@@ -2,6 +2,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLog, type Log } from '../../src/log.js';
 import { type RunningApp, startApp } from '../../src/runtime.js';
 import { FakeConnecteam } from './fake-connecteam.js';
+import { fakeEnv } from './fake-env.js';
 import { FakeSlack } from './fake-slack.js';
 import { commandBody, postToApp, SIGNING_SECRET } from './slack-request.js';
 
@@ -34,13 +35,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const slack = options.slack ?? (await new FakeSlack().start());
   const connecteam = options.connecteam ?? (await new FakeConnecteam().start());
   const config = loadConfig({
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    CONNECTEAM_API_KEY: connecteam.apiKey,
-    CONNECTEAM_BASE_URL: connecteam.url,
-    STORE_URL: 'memory://',
-    PORT: '0',
+    ...fakeEnv(slack, connecteam),
     LOG_LEVEL: 'debug',
     ...options.env,
   });
