@@ -107,7 +107,13 @@ export class Watcher<M> {
         await this.loadLimits();
         this.o.log.info('this instance now polls watched assets');
       }
-      if (await this.stillHolding()) await this.tick();
+      try {
+        if (await this.stillHolding()) await this.tick();
+      } catch (error) {
+        // A store or network failure must not end polling for good: log it and try again.
+        this.o.log.error('watcher tick failed', { error });
+        await this.sleep(this.lease.ttlMs / 3);
+      }
     }
   }
 
