@@ -91,6 +91,7 @@ export class Watcher<M> {
     if (outcome.snapshot.status === 'not_found') throw new AssetNotFoundError(assetId);
     if (outcome.snapshot.status === 'denied') throw new AccessDeniedError(assetId);
     await this.o.subscriptions.markChecked(assetId, this.now());
+    await this.saveLimits();
     return outcome.snapshot;
   }
 
@@ -193,6 +194,8 @@ export class Watcher<M> {
   }
 
   private async reload(): Promise<void> {
+    // Another instance may have learnt the plan's limits since (e.g. while taking a first snapshot).
+    if (!this.o.rateLimits.snapshot().measured) await this.loadLimits();
     const assets = await this.o.subscriptions.watchedAssets();
     const next = new Map<number, number>();
     for (const assetId of assets) {
