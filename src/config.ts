@@ -105,11 +105,13 @@ const schema = z.object({
           .filter(Boolean),
       )
       .pipe(
-        z.array(
-          z.string().regex(/^[UWS][A-Z0-9]{2,}$/, {
-            message: 'must be comma-separated Slack user ids (U…, W…) or user-group ids (S…)',
-          }),
-        ),
+        z
+          .array(
+            z.string().regex(/^[UWS][A-Z0-9]{2,}$/, {
+              message: 'must be comma-separated Slack user ids (U…, W…) or user-group ids (S…)',
+            }),
+          )
+          .min(1, { message: 'is set but names nobody: list Slack user or user-group ids, or unset it' }),
       )
       .optional(),
   ),
@@ -223,13 +225,17 @@ function safePassword(url: string): string | undefined {
 function parseOverrides(value: string): Map<string, number> | string {
   const pairs = new Map<string, number>();
   const claimed = new Set<number>();
-  for (const item of value
+  const items = value
     .split(',')
     .map((part) => part.trim())
-    .filter(Boolean)) {
+    .filter(Boolean);
+  for (const [index, item] of items.entries()) {
+    const position = index + 1;
     const match = item.match(/^([UW][A-Z0-9]{2,})\s*=\s*(\d{1,15})$/);
-    if (!match?.[1] || !match[2])
-      return `must be comma-separated slackUserId=connecteamUserId pairs (e.g. U012ABC=9170357); "${item.slice(0, 40)}" is not one`;
+    if (!match?.[1] || !match[2]) {
+      // The item itself is not echoed: a misplaced secret must not reach the log.
+      return `must be comma-separated slackUserId=connecteamUserId pairs (e.g. U012ABC=9170357); pair ${position} is not one`;
+    }
     const connecteamId = Number(match[2]);
     if (pairs.has(match[1])) return `names Slack user ${match[1]} twice`;
     if (claimed.has(connecteamId)) return `links Connecteam user ${connecteamId} to two Slack users`;

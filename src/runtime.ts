@@ -99,12 +99,14 @@ export async function startApp(config: Config, options: RuntimeOptions = {}): Pr
       auditors: config.auditors,
       profile: (userId) => slackPeople.profile(userId),
       usergroupMembers: (groupId) => slackPeople.usergroupMembers(groupId),
+      onLookupFailure: (what, error) => log.warn('access check: Slack look-up failed', { what, error }),
     }),
     new PersonLimiter(stores.state, { ...config.personLimits, now }),
     new AuditTrail(log, config.auditLogChannel, async (channel, text) => {
       await slackClient.chat.postMessage({ channel, text, unfurl_links: false });
     }),
     (assetId) => connecteam.isAssetFresh(assetId),
+    (error) => log.error('access check failed', { error }),
   );
   const refusal = (r: Refusal) =>
     refusalReply(r, { contact: config.auditorsContact, limits: config.personLimits, now: now() });
@@ -122,7 +124,13 @@ export async function startApp(config: Config, options: RuntimeOptions = {}): Pr
     rateLimits,
     requestCount: () => http.requestCount,
     state: stores.state,
-    port: new SlackAlertPort(slackClient),
+    port: new SlackAlertPort(
+      new webApi.WebClient(config.slackBotToken, {
+        ...webClientOptions(config.slackApiUrl),
+        retryConfig: { retries: 0 },
+        logger: boltLogger(log),
+      }),
+    ),
     render: alertRenderer,
     pacer: new ChannelPacer(),
     log: log.child({ component: 'watcher' }),
@@ -151,6 +159,10 @@ export async function startApp(config: Config, options: RuntimeOptions = {}): Pr
   const app = createSlackApp(config, bot, { auditCommand, amIAssigned, watch }, log);
   slackPeople.start();
   watcher.start();
+  if (config.auditLogChannel) {
+    const problem = await ensureCanPost(slackClient, config.auditLogChannel).catch(() => 'not_visible');
+    if (problem) log.warn('AUDIT_LOG_CHANNEL: the app cannot post there; invite it', { problem });
+  }
   stopWatcher = () => watcher.stop();
 
   let started: unknown;

@@ -12,18 +12,33 @@ export class AccessGate {
     private readonly limiter: PersonLimiter,
     private readonly trail: AuditTrail,
     private readonly isCached: (assetId: number) => Promise<boolean>,
+    private readonly onError: (error: unknown) => void,
   ) {}
 
-  /** Undefined when `requester` may do `action` on these assets now; otherwise why not. */
-  async admit(requester: Requester, action: Action, assetIds: number[]): Promise<Refusal | undefined> {
-    const refusal = await this.policy.refusal(requester, action);
-    if (refusal) return refusal;
-    for (const assetId of assetIds) {
-      if (await this.isCached(assetId)) continue;
-      const limited = await this.limiter.take(requester.userId);
-      if (limited) return limited;
+  /**
+   * Undefined when `requester` may do `action` on these assets now; otherwise why not. With
+   * `fresh`, every asset counts against the person's limit (the look-up will skip the cache).
+   */
+  async admit(
+    requester: Requester,
+    action: Action,
+    assetIds: number[],
+    options: { fresh?: boolean } = {},
+  ): Promise<Refusal | undefined> {
+    try {
+      const refusal = await this.policy.refusal(requester, action);
+      if (refusal) return refusal;
+      for (const assetId of assetIds) {
+        if (!options.fresh && (await this.isCached(assetId))) continue;
+        const limited = await this.limiter.take(requester.userId);
+        if (limited) return limited;
+      }
+      return undefined;
+    } catch (error) {
+      // When we can't tell whether someone may, they may not (and they are told why).
+      this.onError(error);
+      return { kind: 'unverifiable' };
     }
-    return undefined;
   }
 
   record(entry: TrailEntry): void {

@@ -14,6 +14,8 @@ export type Refusal =
   | { kind: 'guest' }
   | { kind: 'not_auditor' }
   | { kind: 'unknown_user' }
+  /** Slack could not tell us whether the person may (users.info or a user group failed). */
+  | { kind: 'unverifiable' }
   | { kind: 'person_limit'; retryAt: number; window: 'minute' | 'day' };
 
 export interface PolicyDeps {
@@ -22,6 +24,7 @@ export interface PolicyDeps {
   auditors: { users: Set<string>; groups: Set<string> } | undefined;
   profile: (slackUserId: string) => Promise<SlackProfile | undefined>;
   usergroupMembers: (groupId: string) => Promise<string[]>;
+  onLookupFailure?: (what: string, error: unknown) => void;
 }
 
 /** Who may do what: the one policy every handler asks, before any Connecteam call. */
@@ -36,23 +39,36 @@ export class AccessPolicy {
       return { kind: 'foreign_workspace' };
     }
     if (action === 'self_check') return undefined;
-    if (auditors)
-      return (await this.isAuditor(requester.userId, auditors)) ? undefined : { kind: 'not_auditor' };
-    const profile = await this.deps.profile(requester.userId);
+    // Guests never audit, even when a user group in AUDITORS happens to include them.
+    let profile: SlackProfile | undefined;
+    try {
+      profile = await this.deps.profile(requester.userId);
+    } catch (error) {
+      this.deps.onLookupFailure?.('users.info', error);
+      return { kind: 'unverifiable' };
+    }
     if (!profile || profile.deleted || profile.bot) return { kind: 'unknown_user' };
     if (profile.teamId !== undefined && profile.teamId !== home.teamId) return { kind: 'foreign_workspace' };
     if (profile.guest) return { kind: 'guest' };
-    return undefined;
+    if (!auditors) return undefined;
+    return this.auditorRefusal(requester.userId, auditors);
   }
 
-  private async isAuditor(
+  private async auditorRefusal(
     userId: string,
     auditors: { users: Set<string>; groups: Set<string> },
-  ): Promise<boolean> {
-    if (auditors.users.has(userId)) return true;
+  ): Promise<Refusal | undefined> {
+    if (auditors.users.has(userId)) return undefined;
+    let failed = false;
     for (const group of auditors.groups) {
-      if ((await this.deps.usergroupMembers(group)).includes(userId)) return true;
+      try {
+        if ((await this.deps.usergroupMembers(group)).includes(userId)) return undefined;
+      } catch (error) {
+        // One broken group must not hide the others' members.
+        this.deps.onLookupFailure?.(`usergroups.users.list ${group}`, error);
+        failed = true;
+      }
     }
-    return false;
+    return failed ? { kind: 'unverifiable' } : { kind: 'not_auditor' };
   }
 }

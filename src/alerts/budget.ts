@@ -8,13 +8,18 @@ export interface PollBudget {
   spacingMs: number;
 }
 
+/** floor(limit × share), without losing a unit to floating point (0.29 × 100 = 28.999…). */
+function shareOf(limit: number, share: number): number {
+  return Math.floor(Math.round(limit * share * 1e6) / 1e6);
+}
+
 /**
  * The watcher's share of the company's quota: at most `share` of the per-minute and per-day
  * limits, spread evenly. Expert plan at 0.5: 50 a minute, 5,000 a day, one poll every 17.28 s.
  */
 export function pollBudget(quota: Pick<QuotaSnapshot, 'minute' | 'day'>, share: number): PollBudget {
-  const perMinute = Math.max(1, Math.floor(quota.minute.limit * share));
-  const perDay = Math.max(1, Math.floor(quota.day.limit * share));
+  const perMinute = Math.max(1, shareOf(quota.minute.limit, share));
+  const perDay = Math.max(1, shareOf(quota.day.limit, share));
   return { perMinute, perDay, spacingMs: Math.ceil(Math.max(60_000 / perMinute, 86_400_000 / perDay)) };
 }
 
@@ -32,6 +37,6 @@ export function leavesRoomForPeople(quota: QuotaSnapshot, share: number, now: nu
   const reserve = (window: QuotaSnapshot['minute']) =>
     window.resetAt !== undefined && window.resetAt <= now
       ? true
-      : window.remaining > Math.ceil(window.limit * (1 - share));
+      : window.remaining > window.limit - shareOf(window.limit, share);
   return reserve(quota.minute) && reserve(quota.day);
 }

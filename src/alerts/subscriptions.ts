@@ -52,18 +52,14 @@ export class Subscriptions {
       JSON.stringify(subscription),
     );
     if (!created) {
-      // Watching again revives a paused subscription.
+      // Watching again replaces a paused subscription: new creator, new starting snapshot.
       const current = await this.getRaw(subscription.assetId, subscription.channelId);
-      if (current?.parsed.paused) {
-        const { paused: _paused, ...revived } = current.parsed;
-        await this.state.compareAndSet(
-          key(subscription.assetId, subscription.channelId),
-          current.raw,
-          JSON.stringify(revived),
-        );
-        return true;
-      }
-      return false;
+      if (!current?.parsed.paused) return false;
+      return this.state.compareAndSet(
+        key(subscription.assetId, subscription.channelId),
+        current.raw,
+        JSON.stringify(subscription),
+      );
     }
     await this.state.setAdd(assetChannels(subscription.assetId), subscription.channelId);
     await this.state.setAdd(channelAssets(subscription.channelId), String(subscription.assetId));

@@ -35,6 +35,8 @@ export interface WatcherOptions<M> {
 
 const LOCK_KEY = 'watcher-lock';
 const LIMITS_KEY = 'connecteam-limits';
+/** Longer than one post may take (5 s time-out, no retries) plus the renewal before it. */
+const MIN_LEASE_MS = 12_000;
 const RELOAD_EVERY_MS = 15_000;
 
 type Outcome = { snapshot: Snapshot } | { outage: ConnecteamError };
@@ -60,8 +62,9 @@ export class Watcher<M> {
 
   constructor(private readonly o: WatcherOptions<M>) {
     this.now = o.now ?? Date.now;
-    // Taken over within two intervals if the holder dies (and never slower than 30 s).
-    this.lease = new Lease(o.state, LOCK_KEY, Math.min(30_000, Math.max(2_000, o.intervalMs)));
+    // Taken over within two intervals if the holder dies, never slower than 30 s, and never
+    // shorter than a post can take after the renewal just before it (see SlackAlertPort).
+    this.lease = new Lease(o.state, LOCK_KEY, Math.min(30_000, Math.max(MIN_LEASE_MS, 2 * o.intervalMs)));
   }
 
   /** How often each asset is checked with `assets` watched: the interval, or what the budget needs. */
@@ -100,7 +103,7 @@ export class Watcher<M> {
       if (!this.holding) {
         this.holding = await this.lease.acquire().catch(() => false);
         if (!this.holding) {
-          await this.sleep(this.lease.ttlMs / 2);
+          await this.sleep(this.lease.ttlMs / 4);
           continue;
         }
         this.renewedAt = this.now();
@@ -119,9 +122,9 @@ export class Watcher<M> {
   }
 
   /** Renews the lease when a third of it has gone; false once another instance has it. */
-  private async stillHolding(): Promise<boolean> {
+  private async stillHolding(renewNow = false): Promise<boolean> {
     if (!this.holding) return false;
-    if (this.now() - this.renewedAt < this.lease.ttlMs / 3) return true;
+    if (!renewNow && this.now() - this.renewedAt < this.lease.ttlMs / 3) return true;
     this.holding = await this.lease.renew().catch(() => false);
     this.renewedAt = this.now();
     if (!this.holding) this.o.log.warn('lost the polling lease; another instance polls now');
@@ -265,8 +268,9 @@ export class Watcher<M> {
       };
     }
     await this.o.pacer.wait(channelId);
-    // Only the lease holder posts: after losing it, the new holder will deliver this change.
-    if (!(await this.stillHolding())) return;
+    // Only the lease holder posts, with a freshly renewed lease that outlasts the post: no other
+    // instance can take over (and post the same change) while this post is in flight.
+    if (!(await this.stillHolding(true))) return;
     const result = await this.o.port.post(channelId, message);
     if (result.ok) {
       const { retryAfter: _done, ...advanced } = next;
@@ -283,6 +287,17 @@ export class Watcher<M> {
     const until = this.now() + result.retryAfterMs;
     this.o.pacer.holdOff(channelId, until);
     await this.advance(record.raw, { ...sub, retryAfter: until });
+    this.checkAgainAt(assetId, until);
+  }
+
+  /**
+   * A delivery to retry: check the asset again once Slack allows, rather than a whole check
+   * period later (the record did not advance, so the change is found again).
+   */
+  private checkAgainAt(assetId: number, at: number): void {
+    const every = this.checkEveryMs(this.lastChecked.size);
+    const last = this.lastChecked.get(assetId);
+    if (last !== undefined) this.lastChecked.set(assetId, Math.min(last, at - every));
   }
 
   private async advance(previousRaw: string, next: Subscription): Promise<void> {

@@ -31,7 +31,7 @@ export function snapshotOf(access: AssetAccess): Snapshot {
 function listChange<T>(before: T[], after: T[]): ListChange<T> {
   const was = new Set(before);
   const now = new Set(after);
-  return { added: after.filter((x) => !was.has(x)), removed: before.filter((x) => !now.has(x)) };
+  return { added: [...now].filter((x) => !was.has(x)), removed: [...was].filter((x) => !now.has(x)) };
 }
 
 const isEmpty = (c: ListChange<unknown>) => c.added.length === 0 && c.removed.length === 0;

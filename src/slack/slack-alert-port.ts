@@ -24,7 +24,11 @@ const PERMANENT = new Set([
   'too_many_attachments',
 ]);
 
-/** chat.postMessage for alerts, with Slack's errors sorted into "for good" and "try later". */
+/**
+ * chat.postMessage for alerts, with Slack's errors sorted into "for good" and "try later". The
+ * client must not retry by itself (a post has to end well within the watcher's lease); the watcher
+ * retries on its own schedule.
+ */
 export class SlackAlertPort implements AlertPort<Message> {
   constructor(private readonly client: webApi.WebClient) {}
 

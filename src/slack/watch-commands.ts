@@ -45,7 +45,8 @@ export class WatchCommands {
       channelId: who.channelId,
       via: who.via,
     };
-    const refusal = await gate.admit(who.requester, 'watch', assetIds);
+    // A first snapshot is always a fresh fetch, so each one counts against the person's limit.
+    const refusal = await gate.admit(who.requester, 'watch', assetIds, { fresh: true });
     if (refusal) {
       gate.record({ ...trail, outcome: `refused:${refusal.kind}` });
       return reply(this.deps.refusalReply(refusal));

@@ -208,3 +208,47 @@ describe('per-person limits shared by two instances on Redis', () => {
     expect(connecteam.callsTo(`/assets/v1/asset/${base + 4}`)).toHaveLength(0);
   });
 });
+
+describe('who may use it: edge cases', () => {
+  it('a guest inside an AUDITORS user group is still refused', async () => {
+    const h = await startHarness({ env: { AUDITORS: 'S0AUDIT' } });
+    try {
+      h.slack.usergroups.set('S0AUDIT', ['U0GRACE', 'U0GUEST']);
+      expect(await ask(h, '12345', 'U0GUEST')).toContain("Guests can't look up who can reach an asset");
+      expect(await ask(h, '12345', 'U0GRACE')).toContain('Who can reach asset 12345');
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('a user group Slack cannot list refuses politely (and other groups still work)', async () => {
+    const h = await startHarness({ env: { AUDITORS: 'S0BROKEN,S0AUDIT', AUDITORS_CONTACT: '#it-access' } });
+    try {
+      h.slack.usergroups.set('S0AUDIT', ['U0GRACE']);
+      const before = h.connecteam.calls.length;
+      const text = await ask(h, '12345', 'U0ALAN');
+      expect(text).toContain("couldn't check with Slack whether you may");
+      expect(text).toContain('#it-access');
+      expect(h.connecteam.calls.length).toBe(before);
+      expect(trail(h).at(-1)).toMatchObject({ actor: 'U0ALAN', outcome: 'refused:unverifiable' });
+      expect(await ask(h, '12345', 'U0GRACE')).toContain('Who can reach asset 12345');
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('watch counts every first snapshot against the per-person limit', async () => {
+    const h = await startHarness({ env: { PERSON_LIMIT_PER_MINUTE: '2' } });
+    try {
+      if (Date.now() % 60_000 > 55_000) await sleep(60_000 - (Date.now() % 60_000) + 50);
+      await ask(h, '12345', 'U0GRACE'); // cached now, but watching still fetches fresh
+      for (let i = 0; i < 2; i += 1) {
+        await ask(h, 'watch 12345', 'U0GRACE');
+        await ask(h, 'unwatch 12345', 'U0GRACE');
+      }
+      expect(await ask(h, 'watch 12345', 'U0GRACE')).toContain("You've reached your limit");
+    } finally {
+      await h.stop();
+    }
+  });
+});

@@ -250,3 +250,35 @@ describe('channel alerts: delivery failures', () => {
     expect(announce?.body.text).toContain('set this channel to watch asset 12345');
   });
 });
+
+describe('two in-process instances on Redis, with a slow Slack', () => {
+  it('a post that takes seconds is still delivered exactly once', async () => {
+    const { createClient } = await import('@redis/client');
+    const url = 'redis://127.0.0.1:6379/8';
+    const redis = createClient({ url });
+    await redis.connect();
+    await redis.flushDb();
+    await redis.quit();
+    const slack = await new FakeSlack().start();
+    const connecteam = await roomyConnecteam();
+    const env = { STORE_URL: url, WATCH_INTERVAL_SECONDS: '1' };
+    const a = await startHarness({ env, slack, connecteam });
+    const b = await startHarness({ env, slack, connecteam });
+    try {
+      await watch(a, 'C0SLOW', '12345');
+      await sleep(1500);
+      slack.script('chat.postMessage', { delayMs: 4000, body: { ok: true, ts: '1.1' } });
+      const asset = connecteam.assets.get(12345);
+      if (!asset || 'status' in asset) throw new Error('seed changed');
+      asset.assignments.userIds = [9170358];
+      await waitFor(() => (slack.callsTo('chat.postMessage').length > 0 ? true : undefined), 8000, 'post');
+      await sleep(8000);
+      expect(slack.callsTo('chat.postMessage').filter((c) => c.params.channel === 'C0SLOW')).toHaveLength(1);
+    } finally {
+      await a.stop();
+      await b.stop();
+      await slack.stop();
+      await connecteam.stop();
+    }
+  }, 40_000);
+});

@@ -75,13 +75,14 @@ describe('two instances on one Redis', () => {
     if (!holder || !other) throw new Error('no poller');
     holder.kill('SIGKILL');
     await holder.exit();
-    await waitFor(() => (other.said(POLLS) ? true : undefined), 10_000, 'take-over');
+    // The lease (12 s at this interval) must run out first.
+    await waitFor(() => (other.said(POLLS) ? true : undefined), 25_000, 'take-over');
     change([9170358, 9170361]);
     await waitFor(() => (slack.posted('C0MULTI').length > 1 ? true : undefined), 10_000, 'second alert');
     await sleep(3000);
     expect(slack.posted('C0MULTI')).toHaveLength(2);
     expect(JSON.stringify(slack.posted('C0MULTI')[1]?.params.blocks)).toContain('Edsger Dijkstra (9170361)');
-  }, 40_000);
+  }, 60_000);
 
   it('SIGTERM stops gracefully and releases the lease', async () => {
     const last = apps.find((app) => !app.exited);

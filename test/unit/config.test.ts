@@ -287,3 +287,36 @@ describe('secretValues', () => {
     expect(values.every((v) => v.length >= 4)).toBe(true);
   });
 });
+
+describe('access and watch settings', () => {
+  const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', CONNECTEAM_API_KEY: 'k' };
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig({ ...base, ...env });
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems;
+    }
+  };
+
+  it('AUDITORS that names nobody is an error, not an open door', () => {
+    expect(problems({ AUDITORS: ' , ' }).join()).toContain('AUDITORS is set but names nobody');
+  });
+
+  it('a malformed IDENTITY_OVERRIDES pair is reported by position, never echoed', () => {
+    const found = problems({ IDENTITY_OVERRIDES: 'U0ADA=1,xoxb-secret-1234=2' }).join('\n');
+    expect(found).toContain('IDENTITY_OVERRIDES');
+    expect(found).toContain('pair 2 is not one');
+    expect(found).not.toContain('secret-1234');
+  });
+
+  it.each(['0', '2', 'abc', '-0.5'])('WATCH_BUDGET_SHARE=%s is refused', (value) => {
+    expect(problems({ WATCH_BUDGET_SHARE: value }).join()).toContain('WATCH_BUDGET_SHARE');
+  });
+
+  it('reads WATCH_INTERVAL_SECONDS and WATCH_BUDGET_SHARE', () => {
+    const config = loadConfig({ ...base, WATCH_INTERVAL_SECONDS: '1', WATCH_BUDGET_SHARE: '0.25' });
+    expect(config.watchIntervalSeconds).toBe(1);
+    expect(config.watchBudgetShare).toBe(0.25);
+  });
+});

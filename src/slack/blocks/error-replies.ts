@@ -123,6 +123,10 @@ export function refusalReply(refusal: Refusal, context: RefusalContext): Message
       return textMessage(
         `:no_entry: Only auditors can look up who can reach an asset or watch assets. ${SELF_CHECK_HINT} To become an auditor, ask ${ask}.`,
       );
+    case 'unverifiable':
+      return textMessage(
+        `:warning: I couldn't check with Slack whether you may run that right now, so I didn't. Please try again in a minute; if it keeps happening, tell ${ask}.`,
+      );
     case 'unknown_user':
       return textMessage(
         `:no_entry: I couldn't confirm your Slack account, so I can't run that look-up. Please try again, or ask ${ask}.`,
