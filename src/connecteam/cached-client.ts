@@ -6,6 +6,7 @@ import type { AssetAccess, ConnecteamUser, SmartGroup } from './model.js';
 
 /** One users call asks for at most this many ids (keeps URLs short and calls few). */
 const USERS_PER_CALL = 100;
+const PARALLEL_USER_CALLS = 3;
 
 export interface CacheTtls {
   assetMs: number;
@@ -53,29 +54,39 @@ export class CachedConnecteam {
     let oldestFetchedAt: number | undefined;
     let stale = false;
     let failure: ConnecteamError | undefined;
-    for (let i = 0; i < ids.length && !failure; i += USERS_PER_CALL) {
-      const batch = ids.slice(i, i + USERS_PER_CALL);
-      const result = await this.cache.getMany<ConnecteamUser>(
-        batch.map((id) => `user:${id}`),
-        {
-          freshForMs: this.ttls.peopleMs,
-          load: async (keys) => {
-            const wanted = keys.map((key) => Number(key.slice('user:'.length)));
-            const users = await this.client.getUsersByIds(wanted, call);
-            return new Map(users.map((user) => [`user:${user.userId}`, user]));
-          },
-        },
+    const batches: number[][] = [];
+    for (let i = 0; i < ids.length; i += USERS_PER_CALL) batches.push(ids.slice(i, i + USERS_PER_CALL));
+    // A few calls at a time: quick for big assets, gentle on the shared quota; stop at a failure.
+    for (let wave = 0; wave < batches.length && !failure; wave += PARALLEL_USER_CALLS) {
+      const results = await Promise.all(
+        batches.slice(wave, wave + PARALLEL_USER_CALLS).map((batch) => this.peopleBatch(batch, call)),
       );
-      failure = result.failure;
-      for (const [key, cached] of result.values) {
-        byId.set(Number(key.slice('user:'.length)), cached.value);
-        oldestFetchedAt = Math.min(oldestFetchedAt ?? cached.fetchedAt, cached.fetchedAt);
-        stale ||= cached.source === 'stale';
+      for (const result of results) {
+        failure ??= result.failure;
+        for (const [key, cached] of result.values) {
+          byId.set(Number(key.slice('user:'.length)), cached.value);
+          oldestFetchedAt = Math.min(oldestFetchedAt ?? cached.fetchedAt, cached.fetchedAt);
+          stale ||= cached.source === 'stale';
+        }
       }
     }
     // Names are missing only for ids with no answer at all (a stale answer still has the name).
     const missing = failure !== undefined && ids.some((id) => !byId.has(id));
     return { byId, oldestFetchedAt, stale, ...(missing && failure ? { failure } : {}) };
+  }
+
+  private peopleBatch(batch: number[], call: CallOptions) {
+    return this.cache.getMany<ConnecteamUser>(
+      batch.map((id) => `user:${id}`),
+      {
+        freshForMs: this.ttls.peopleMs,
+        load: async (keys) => {
+          const wanted = keys.map((key) => Number(key.slice('user:'.length)));
+          const users = await this.client.getUsersByIds(wanted, call);
+          return new Map(users.map((user) => [`user:${user.userId}`, user]));
+        },
+      },
+    );
   }
 
   /** Connecteam accounts with this (lower-cased) email; an empty answer is believed for a minute. */
