@@ -1,20 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { createClient, type RedisClientType } from '@redis/client';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryStateStore } from '../../src/store/memory-state.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisStateStore } from '../../src/store/redis-state.js';
 import { SqliteStateStore } from '../../src/store/sqlite-state.js';
 import type { StateStore } from '../../src/store/state-store.js';
+import { eachStateBackend, type StoreSubject } from '../support/state-backends.js';
 
-/** A store under test, and a way to let `ms` milliseconds pass for it. */
-interface Subject {
-  store: StateStore;
-  advance(ms: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+type Subject = StoreSubject;
 
 /** TTLs short enough for real Redis; the fake clocks jump past them. */
 const TTL = 50;
@@ -268,70 +259,17 @@ function contract(name: string, open: () => Promise<Subject>) {
   });
 }
 
-contract('MemoryStateStore', async () => {
-  let clock = 1_700_000_000_000;
-  return {
-    store: new MemoryStateStore(() => clock),
-    advance: async (ms) => {
-      clock += ms;
-    },
-    close: async () => {},
-  };
-});
-
-contract('SqliteStateStore', async () => {
-  let clock = 1_700_000_000_000;
-  const db = new Database(':memory:');
-  return {
-    store: new SqliteStateStore(db, () => clock),
-    advance: async (ms) => {
-      clock += ms;
-    },
-    close: async () => {
-      db.close();
-    },
-  };
-});
-
-describe('Redis', () => {
-  const runPrefix = `asset-audit-test:${randomUUID()}:`;
-  let redis: RedisClientType;
-  let n = 0;
-
-  beforeAll(async () => {
-    redis = createClient({ url: 'redis://127.0.0.1:6379' }) as RedisClientType;
-    redis.on('error', () => {});
-    await redis.connect();
-  });
-
-  afterAll(async () => {
-    const keys: string[] = [];
-    for await (const batch of redis.scanIterator({ MATCH: `${runPrefix}*`, COUNT: 500 })) {
-      keys.push(...batch);
-    }
-    if (keys.length > 0) await redis.del(keys);
-    await redis.quit();
-  });
-
-  contract('RedisStateStore', async () => {
-    n += 1;
-    return {
-      store: new RedisStateStore(redis, `${runPrefix}${n}:`),
-      advance: sleep,
-      close: async () => {},
-    };
-  });
-
+eachStateBackend('state', contract, (redis, runPrefix) => {
   it('keeps every key under its prefix', async () => {
     const prefix = `${runPrefix}prefix-check:`;
-    const store = new RedisStateStore(redis, prefix);
+    const store = new RedisStateStore(redis(), prefix);
     await store.set('plain', 'v');
     await store.setAdd('set', 'm');
     await store.increment('counter', 1, 10_000);
-    expect(await redis.get(`${prefix}plain`)).toBe('v');
-    expect(await redis.sMembers(`${prefix}set`)).toEqual(['m']);
-    expect(await redis.get('plain')).toBeNull();
-    const ttl = await redis.pTTL(`${prefix}counter`);
+    expect(await redis().get(`${prefix}plain`)).toBe('v');
+    expect(await redis().sMembers(`${prefix}set`)).toEqual(['m']);
+    expect(await redis().get('plain')).toBeNull();
+    const ttl = await redis().pTTL(`${prefix}counter`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(10_000);
   });

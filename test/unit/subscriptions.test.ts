@@ -1,22 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { createClient, type RedisClientType } from '@redis/client';
-import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Lease } from '../../src/alerts/lock.js';
 import { type Subscription, Subscriptions } from '../../src/alerts/subscriptions.js';
-import { MemoryStateStore } from '../../src/store/memory-state.js';
-import { RedisStateStore } from '../../src/store/redis-state.js';
-import { SqliteStateStore } from '../../src/store/sqlite-state.js';
 import type { StateStore } from '../../src/store/state-store.js';
+import { eachStateBackend, type StoreSubject } from '../support/state-backends.js';
 
-interface Subject {
-  store: StateStore;
-  /** Lets `ms` pass for the store: a fake clock jumps, real Redis sleeps. */
-  advance(ms: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+type Subject = StoreSubject;
 /** Short enough for real Redis; the fake clocks jump past it. */
 const TTL = 100;
 const PAST_TTL = 250;
@@ -246,51 +234,4 @@ function contract(name: string, open: () => Promise<Subject>) {
   });
 }
 
-contract('MemoryStateStore', async () => {
-  let now = 1_750_000_000_000;
-  return {
-    store: new MemoryStateStore(() => now),
-    advance: async (ms) => {
-      now += ms;
-    },
-    close: async () => {},
-  };
-});
-
-contract('SqliteStateStore', async () => {
-  let now = 1_750_000_000_000;
-  const db = new Database(':memory:');
-  return {
-    store: new SqliteStateStore(db, () => now),
-    advance: async (ms) => {
-      now += ms;
-    },
-    close: async () => {
-      db.close();
-    },
-  };
-});
-
-describe('on Redis', () => {
-  const runPrefix = `asset-audit-test:subs:${randomUUID()}:`;
-  let redis: RedisClientType;
-  let n = 0;
-
-  beforeAll(async () => {
-    redis = createClient({ url: 'redis://127.0.0.1:6379' }) as RedisClientType;
-    redis.on('error', () => {});
-    await redis.connect();
-  });
-
-  afterAll(async () => {
-    const keys: string[] = [];
-    for await (const batch of redis.scanIterator({ MATCH: `${runPrefix}*`, COUNT: 500 })) keys.push(...batch);
-    if (keys.length > 0) await redis.del(keys);
-    await redis.quit();
-  });
-
-  contract('RedisStateStore', async () => {
-    n += 1;
-    return { store: new RedisStateStore(redis, `${runPrefix}${n}:`), advance: sleep, close: async () => {} };
-  });
-});
+eachStateBackend('subs', contract);
