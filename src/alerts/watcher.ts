@@ -159,8 +159,9 @@ export class Watcher<M> {
     await this.check(next.assetId);
     await this.saveLimits();
     const spent = Math.max(1, this.o.requestCount() - before);
-    // Pay for every request the check made, spread evenly: no bursts.
-    this.nextPollAt = this.now() + spent * budget.spacingMs;
+    // Pay for every request the check made, spread evenly: no bursts. The quota is read again:
+    // the check's own answer may have been the first to tell the plan's real limits.
+    this.nextPollAt = this.now() + spent * pollBudget(this.o.rateLimits.snapshot(), this.o.share).spacingMs;
   }
 
   /** The plan's limits outlive a restart, so the budget is right before the first answer. */
