@@ -5,15 +5,15 @@ import { StartupError, startApp } from './runtime.js';
 try {
   const config = loadConfig(environmentWithEnvFile());
   const app = await startApp(config);
-  const shutdown = (signal: string) => {
-    process.stderr.write(`${signal} received, stopping…\n`);
+  // The app logs its own 'asset-audit stopped' line once everything is closed.
+  const shutdown = () => {
     app.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
 } catch (error) {
   if (error instanceof ConfigError || error instanceof StartupError) {
     process.stderr.write(`${error.message}\n`);

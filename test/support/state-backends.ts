@@ -6,6 +6,7 @@ import { MemoryStateStore } from '../../src/store/memory-state.js';
 import { RedisStateStore } from '../../src/store/redis-state.js';
 import { SqliteStateStore } from '../../src/store/sqlite-state.js';
 import type { StateStore } from '../../src/store/state-store.js';
+import { withTimeout } from '../../src/store/with-timeout.js';
 
 /** A store under test, and a way to let `ms` milliseconds pass for it. */
 export interface StoreSubject {
@@ -57,9 +58,16 @@ export function eachStateBackend(
     let redis: RedisClientType;
     let n = 0;
     beforeAll(async () => {
-      redis = createClient({ url: 'redis://127.0.0.1:6379' }) as RedisClientType;
+      redis = createClient({
+        url: 'redis://127.0.0.1:6379',
+        socket: { reconnectStrategy: false },
+      }) as RedisClientType;
       redis.on('error', () => {});
-      await redis.connect();
+      await withTimeout(redis.connect(), 3_000, 'connecting to Redis').catch((error: Error) => {
+        throw new Error(
+          `Redis is not answering at 127.0.0.1:6379 (${error.message}); start redis-server or run bash .ci/run`,
+        );
+      });
     });
     afterAll(async () => {
       const keys: string[] = [];
