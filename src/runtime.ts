@@ -138,6 +138,8 @@ export async function startApp(config: Config, options: RuntimeOptions = {}): Pr
     share: config.watchBudgetShare,
     now,
   });
+  // A fresh answer fetched for someone's audit counts as a watched asset's check.
+  connecteam.onFreshAsset = (access) => watcher.offer(access.assetId, access);
   const watch = new WatchCommands({
     subscriptions,
     watcher,

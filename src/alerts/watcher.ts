@@ -7,7 +7,7 @@ import {
   isConnecteamError,
   UnavailableError,
 } from '../connecteam/errors.js';
-import { fullName } from '../connecteam/model.js';
+import { type AssetAccess, fullName } from '../connecteam/model.js';
 import type { RateLimitTracker } from '../connecteam/rate-limits.js';
 import type { Log } from '../log.js';
 import type { StateStore } from '../store/state-store.js';
@@ -58,6 +58,7 @@ export class Watcher<M> {
   private nextPollAt = 0;
   private loggedEveryMs = 0;
   private renewedAt = 0;
+  private readonly offered: Array<{ assetId: number; snapshot: Snapshot; at: number }> = [];
   private savedLimits = '';
 
   constructor(private readonly o: WatcherOptions<M>) {
@@ -134,6 +135,8 @@ export class Watcher<M> {
   private async tick(): Promise<void> {
     const now = this.now();
     if (now - this.reloadedAt > this.reloadEveryMs()) await this.reload();
+    const offered = this.offered.shift();
+    if (offered) return this.useOffered(offered.assetId, offered.snapshot, offered.at);
     const quota = this.o.rateLimits.snapshot();
     const budget = pollBudget(quota, this.o.share);
     const blockedUntil = this.o.rateLimits.blockedUntil();
@@ -214,8 +217,29 @@ export class Watcher<M> {
 
   /** One poll of one asset, and delivery to every channel watching it. */
   async check(assetId: number): Promise<void> {
-    const outcome = await this.fetch(assetId);
-    const at = this.now();
+    await this.deliverAll(assetId, await this.fetch(assetId), this.now());
+  }
+
+  /**
+   * A fresh answer someone's audit just got from Connecteam: if this instance polls and the asset
+   * is watched, it counts as the asset's check (no quota spent, alerts sooner). It is handled in
+   * the polling loop, so it never races a poll of the same asset.
+   */
+  offer(assetId: number, access: AssetAccess): void {
+    if (!this.holding || this.offered.length >= 1_000) return;
+    this.offered.push({ assetId, snapshot: snapshotOf(access), at: this.now() });
+    this.wake?.();
+  }
+
+  private async useOffered(assetId: number, snapshot: Snapshot, at: number): Promise<void> {
+    // Only if it is newer than the asset's last check, and the asset is watched.
+    const last = this.lastChecked.get(assetId);
+    if (last !== undefined && last >= at) return;
+    if (last === undefined && (await this.o.subscriptions.channelsOf(assetId)).length === 0) return;
+    await this.deliverAll(assetId, { snapshot }, at);
+  }
+
+  private async deliverAll(assetId: number, outcome: Outcome, at: number): Promise<void> {
     this.lastChecked.set(assetId, at);
     await this.o.subscriptions.markChecked(assetId, at);
     for (const channelId of await this.o.subscriptions.channelsOf(assetId)) {

@@ -25,6 +25,9 @@ export interface People {
 
 /** Connecteam through the cache: what the domain calls. */
 export class CachedConnecteam {
+  /** Told of every asset answer fetched from Connecteam itself (the watcher listens). */
+  onFreshAsset: ((access: AssetAccess) => void) | undefined;
+
   constructor(
     private readonly client: ConnecteamClient,
     private readonly cache: ReadThroughCache,
@@ -35,7 +38,11 @@ export class CachedConnecteam {
     return this.cache.get(`asset:${assetId}`, {
       freshForMs: this.ttls.assetMs,
       bypassFresh: call.fresh,
-      load: () => this.client.getAsset(assetId, call),
+      load: async () => {
+        const access = await this.client.getAsset(assetId, call);
+        this.onFreshAsset?.(access);
+        return access;
+      },
     });
   }
 

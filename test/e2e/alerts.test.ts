@@ -282,3 +282,34 @@ describe('two in-process instances on Redis, with a slow Slack', () => {
     }
   }, 40_000);
 });
+
+describe('an audit that fetches a watched asset', () => {
+  it('counts as its check: the change is alerted at once, without another poll', async () => {
+    const connecteam = await new FakeConnecteam().start();
+    connecteam.quota.minuteLimit = 100_000;
+    connecteam.quota.dayLimit = 100_000_000;
+    // A long interval: without the audit, the next check would be minutes away.
+    const h = await startHarness({
+      env: { WATCH_INTERVAL_SECONDS: '600', CACHE_TTL_SECONDS: '1' },
+      connecteam,
+    });
+    try {
+      await watch(h, 'C0AUDITED', '12346');
+      await sleep(1200); // past the cache TTL, so the audit fetches fresh
+      const asset = connecteam.assets.get(12346);
+      if (!asset || 'status' in asset) throw new Error('seed changed');
+      asset.assignments.userIds = [9170360];
+      const polls = connecteam.callsTo('/assets/v1/asset/12346').length;
+      const { responseUrl } = await h.command('12346', { channel_id: 'C0ELSEWHERE' });
+      await h.slack.waitForResponses(responseUrl);
+      await waitFor(() => (h.slack.posted('C0AUDITED').length > 0 ? true : undefined), 5000, 'alert');
+      expect(textOf(h.slack.posted('C0AUDITED')[0]?.params)).toContain('Katherine Johnson (9170360)');
+      expect(connecteam.callsTo('/assets/v1/asset/12346').length).toBe(polls + 1);
+      await sleep(1500);
+      expect(h.slack.posted('C0AUDITED')).toHaveLength(1);
+    } finally {
+      await h.stop();
+      await connecteam.stop();
+    }
+  });
+});
