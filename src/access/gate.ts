@@ -23,13 +23,25 @@ export class AccessGate {
     requester: Requester,
     action: Action,
     assetIds: number[],
-    options: { fresh?: boolean } = {},
+    options: { fresh?: boolean; trail?: Omit<TrailEntry, 'outcome'> } = {},
+  ): Promise<Refusal | undefined> {
+    const refusal = await this.decide(requester, action, assetIds, options.fresh === true);
+    // Refusals are on the trail too: who was turned away, from what, and why.
+    if (refusal && options.trail) this.record({ ...options.trail, outcome: `refused:${refusal.kind}` });
+    return refusal;
+  }
+
+  private async decide(
+    requester: Requester,
+    action: Action,
+    assetIds: number[],
+    fresh: boolean,
   ): Promise<Refusal | undefined> {
     try {
       const refusal = await this.policy.refusal(requester, action);
       if (refusal) return refusal;
       for (const assetId of assetIds) {
-        if (!options.fresh && (await this.isCached(assetId))) continue;
+        if (!fresh && (await this.isCached(assetId))) continue;
         const limited = await this.limiter.take(requester.userId);
         if (limited) return limited;
       }

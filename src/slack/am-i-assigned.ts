@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import type { TrailEntry } from '../access/audit-trail.js';
-import type { AccessGate } from '../access/gate.js';
-import type { Refusal, Requester } from '../access/policy.js';
+import type { Requester } from '../access/policy.js';
 import type { AssignmentChecker } from '../audit/assignment.js';
 import { extractAssetIds, type MessageLike } from '../audit/extract-asset-ids.js';
-import type { Log } from '../log.js';
 import { askForAssetModal, assignmentReply } from './blocks/assignment-reply.js';
 import { errorReply, textMessage } from './blocks/error-replies.js';
 import type { Message } from './blocks/mrkdwn.js';
 import { outcomeOf } from './outcome.js';
 import { type Reply, respondPatiently } from './respond-patiently.js';
+import type { AnsweringDeps } from './service-deps.js';
 
 export const MAX_ASSETS_PER_CHECK = 5;
 
@@ -26,14 +25,8 @@ const metadataSchema = z.object({
 });
 export type ModalContext = z.infer<typeof metadataSchema>;
 
-export interface AmIAssignedDeps {
+export interface AmIAssignedDeps extends AnsweringDeps {
   checker: AssignmentChecker;
-  gate: AccessGate;
-  refusalReply: (refusal: Refusal) => Message;
-  log: Log;
-  now: () => number;
-  patienceMs?: number;
-  answerWithinMs?: number;
 }
 
 /** "Am I assigned?" after the ack, for the shortcut, its modal and `/asset-audit me <id>`. */
@@ -77,9 +70,8 @@ export class AmIAssigned {
       channelId: who.channelId,
       via: who.via,
     };
-    const refusal = await gate.admit(who.requester, 'self_check', checked);
+    const refusal = await gate.admit(who.requester, 'self_check', checked, { trail });
     if (refusal) {
-      gate.record({ ...trail, outcome: `refused:${refusal.kind}` });
       await reply(this.deps.refusalReply(refusal));
       return;
     }

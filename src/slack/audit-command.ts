@@ -1,8 +1,6 @@
 import type { TrailEntry } from '../access/audit-trail.js';
-import type { AccessGate } from '../access/gate.js';
-import type { Refusal, Requester } from '../access/policy.js';
+import type { Requester } from '../access/policy.js';
 import type { AssetAuditor } from '../audit/audit.js';
-import type { Log } from '../log.js';
 import type { AmIAssigned } from './am-i-assigned.js';
 import { auditReply } from './blocks/audit-reply.js';
 import { errorReply, invalidInputReply, stillWorkingReply, usageReply } from './blocks/error-replies.js';
@@ -11,21 +9,14 @@ import { watchButton } from './blocks/watch-replies.js';
 import { parseCommand } from './command-text.js';
 import { outcomeOf } from './outcome.js';
 import { type Reply, respondPatiently } from './respond-patiently.js';
+import type { AnsweringDeps } from './service-deps.js';
 import type { WatchCommands } from './watch-commands.js';
 import { parseWatchCommand, type WatchCommand } from './watch-text.js';
 
-export interface AuditCommandDeps {
+export interface AuditCommandDeps extends AnsweringDeps {
   auditor: AssetAuditor;
   watch: WatchCommands;
   amIAssigned: AmIAssigned;
-  gate: AccessGate;
-  refusalReply: (refusal: Refusal) => Message;
-  log: Log;
-  now: () => number;
-  /** How long to wait before saying the answer is on its way. */
-  patienceMs?: number;
-  /** How long Connecteam may take in all before we answer that it did not. */
-  answerWithinMs?: number;
 }
 
 export interface CommandInput {
@@ -82,9 +73,8 @@ export class AuditCommand {
       channelId: input.channelId,
       via: 'command',
     };
-    const refusal = await gate.admit(input.requester, 'audit', [assetId]);
+    const refusal = await gate.admit(input.requester, 'audit', [assetId], { trail });
     if (refusal) {
-      gate.record({ ...trail, outcome: `refused:${refusal.kind}` });
       return reply(this.deps.refusalReply(refusal));
     }
     const work = this.answer(assetId).then(({ message, outcome }) => {

@@ -1,9 +1,7 @@
 import type { TrailEntry } from '../access/audit-trail.js';
-import type { AccessGate } from '../access/gate.js';
-import type { Refusal, Requester } from '../access/policy.js';
+import type { Requester } from '../access/policy.js';
 import type { Subscriptions } from '../alerts/subscriptions.js';
 import type { Watcher } from '../alerts/watcher.js';
-import type { Log } from '../log.js';
 import { errorReply } from './blocks/error-replies.js';
 import type { Message } from './blocks/mrkdwn.js';
 import {
@@ -15,15 +13,12 @@ import {
 } from './blocks/watch-replies.js';
 import type { ChannelProblem } from './channel-access.js';
 import type { Reply } from './respond-patiently.js';
+import type { ServiceDeps } from './service-deps.js';
 
-export interface WatchDeps {
+export interface WatchDeps extends ServiceDeps {
   subscriptions: Subscriptions;
   watcher: Watcher<Message>;
-  gate: AccessGate;
-  refusalReply: (refusal: Refusal) => Message;
   canPost: (channelId: string) => Promise<ChannelProblem | undefined>;
-  log: Log;
-  now: () => number;
 }
 
 export interface WatchAsker {
@@ -46,9 +41,8 @@ export class WatchCommands {
       via: who.via,
     };
     // A first snapshot is always a fresh fetch, so each one counts against the person's limit.
-    const refusal = await gate.admit(who.requester, 'watch', assetIds, { fresh: true });
+    const refusal = await gate.admit(who.requester, 'watch', assetIds, { fresh: true, trail });
     if (refusal) {
-      gate.record({ ...trail, outcome: `refused:${refusal.kind}` });
       return reply(this.deps.refusalReply(refusal));
     }
     const problem = await this.deps.canPost(who.channelId);
@@ -103,9 +97,8 @@ export class WatchCommands {
       channelId: who.channelId,
       via: who.via,
     };
-    const refusal = await gate.admit(who.requester, 'unwatch', []);
+    const refusal = await gate.admit(who.requester, 'unwatch', [], { trail });
     if (refusal) {
-      gate.record({ ...trail, outcome: `refused:${refusal.kind}` });
       return reply(this.deps.refusalReply(refusal));
     }
     const removed: number[] = [];
